@@ -1,0 +1,1 @@
+"""Plain-Python services the UI calls: clients, catalog, sales, printing, import. No Textual."""

@@ -1,0 +1,56 @@
+"""The carnet models on sale and their tariffs for a beneficiary type."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.rules import check_beneficiary_type, tariff_allows
+from carnet_tui.store.models import CarnetModel, Tariff
+
+
+@dataclass(frozen=True)
+class ModelView:
+    id: int
+    name: str
+    billets_count: int
+    validity_days: int
+
+
+@dataclass(frozen=True)
+class TariffView:
+    id: int
+    model_id: int
+    label: str
+    price_cents: int
+    beneficiary_types: str
+
+
+def active_models() -> list[ModelView]:
+    rows = (
+        CarnetModel.select()
+        .where(CarnetModel.active == True)  # noqa: E712 (peewee expression)
+        .order_by(CarnetModel.position, CarnetModel.name)
+    )
+    return [ModelView(r.id, r.name, r.billets_count, r.validity_days) for r in rows]
+
+
+def get_model(model_id: int) -> ModelView:
+    row = CarnetModel.get_or_none((CarnetModel.id == model_id) & (CarnetModel.active == True))  # noqa: E712
+    if row is None:
+        raise DomainError("err.model.not_found", field="model")
+    return ModelView(row.id, row.name, row.billets_count, row.validity_days)
+
+
+def tariffs_for(model_id: int, beneficiary_type: str) -> list[TariffView]:
+    kind = check_beneficiary_type(beneficiary_type)
+    rows = (
+        Tariff.select()
+        .where((Tariff.model == model_id) & (Tariff.active == True))  # noqa: E712
+        .order_by(Tariff.price_cents.desc(), Tariff.id)
+    )
+    return [
+        TariffView(r.id, r.model_id, r.label, r.price_cents, r.beneficiary_types)
+        for r in rows
+        if tariff_allows(r.beneficiary_types, kind)
+    ]

@@ -1,0 +1,121 @@
+"""Finding clients as the cashier types, and creating one on the spot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from peewee import IntegrityError, SqliteDatabase
+
+from carnet_tui.domain.clients import ClientInput, check_client, search_tokens, searchable_text
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.rules import check_beneficiary_type
+from carnet_tui.store import db as store
+from carnet_tui.store.models import Client, database
+
+SEARCH_MAX_CHARS = 200
+
+
+@dataclass(frozen=True)
+class ClientView:
+    id: int
+    name: str
+    phone: str
+    member_number: str
+    beneficiary_type: str
+
+
+def _view(row: Client) -> ClientView:
+    return ClientView(row.id, row.name, row.phone, row.member_number or "", row.beneficiary_type)
+
+
+def _fts_query(text: str) -> str | None:
+    tokens = search_tokens(text)
+    if not tokens:
+        return None
+    # each token quoted (no FTS syntax can leak in) and prefix-matched
+    return " ".join(f'"{tok}"*' for tok in tokens)
+
+
+def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> list[ClientView]:
+    """Clients whose name, phone or member number start with every typed word, accents ignored."""
+    if len(text) > SEARCH_MAX_CHARS:
+        raise DomainError("err.search.too_long", field="search")
+    limit = max(1, min(int(limit), 200))
+    query = _fts_query(text)
+    if query is None:
+        rows = Client.select().order_by(Client.name).limit(limit)
+        if beneficiary_type:
+            rows = rows.where(Client.beneficiary_type == check_beneficiary_type(beneficiary_type))
+        return [_view(r) for r in rows]
+    if not isinstance(database.obj, SqliteDatabase):
+        return _search_like(text, beneficiary_type, limit)
+    sql = "SELECT c.id, c.name, c.phone, c.member_number, c.beneficiary_type FROM client_fts f " \
+        "JOIN client c ON c.id = f.rowid WHERE client_fts MATCH ?"
+    params: list[object] = [query]
+    if beneficiary_type:
+        sql += " AND c.beneficiary_type = ?"
+        params.append(check_beneficiary_type(beneficiary_type))
+    # no ORDER BY rank: sorting every match of a one-letter prefix costs more than the cashier waits
+    sql += " LIMIT ?"
+    params.append(limit)
+    rows = database.obj.execute_sql(sql, params).fetchall()
+    views = [ClientView(r[0], r[1], r[2], r[3] or "", r[4]) for r in rows]
+    return sorted(views, key=lambda v: v.name.casefold())
+
+
+def _search_like(text: str, beneficiary_type: str | None, limit: int) -> list[ClientView]:
+    rows = Client.select().limit(limit).order_by(Client.name)
+    for token in search_tokens(text):
+        escaped = token.replace("\\", "\\\\").replace("%", "\\%")
+        rows = rows.where(
+            Client.name.contains(escaped)
+            | Client.phone.startswith(escaped)
+            | Client.member_number.startswith(escaped.upper())
+        )
+    if beneficiary_type:
+        rows = rows.where(Client.beneficiary_type == check_beneficiary_type(beneficiary_type))
+    return [_view(r) for r in rows]
+
+
+def index_client(client_id: int, name: str, phone: str, member_number: str) -> None:
+    if isinstance(database.obj, SqliteDatabase):
+        database.obj.execute_sql(
+            "INSERT OR REPLACE INTO client_fts(rowid, text) VALUES (?, ?)",
+            (client_id, searchable_text(name, phone, member_number)),
+        )
+
+
+def insert_client(data: ClientInput) -> int:
+    """Insert inside the caller's transaction; the data must already be checked."""
+    try:
+        with database.obj.atomic():  # a savepoint: a taken number leaves the caller's work intact
+            row = Client.create(
+                name=data.name,
+                phone=data.phone,
+                member_number=data.member_number or None,
+                beneficiary_type=data.beneficiary_type,
+                note=data.note,
+            )
+    except IntegrityError as exc:
+        raise DomainError(
+            "err.client.member_taken", field="member", member=data.member_number
+        ) from exc
+    index_client(row.id, data.name, data.phone, data.member_number)
+    return row.id
+
+
+def create_client(data: ClientInput) -> ClientView:
+    checked = check_client(data)
+    client_id = store.write(lambda: insert_client(checked))
+    return get_client(client_id)
+
+
+def get_client(client_id: int) -> ClientView:
+    row = Client.get_or_none(Client.id == client_id)
+    if row is None:
+        raise DomainError("err.client.not_found", field="client")
+    return _view(row)
+
+
+def count() -> int:
+    return Client.select().count()

@@ -1,0 +1,347 @@
+"""A counter sale: open it, pay lines (all or nothing), void a line, close, finalize."""
+
+from __future__ import annotations
+
+import getpass
+import os
+from dataclasses import dataclass
+from datetime import date
+
+from peewee import fn
+
+from carnet_tui.domain import numbering
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.money import line_total
+from carnet_tui.domain.payment import CheckedPayment, PaymentInput, check_payment
+from carnet_tui.domain.rules import (
+    check_beneficiary_type,
+    check_quantity,
+    check_validity_days,
+    tariff_allows,
+    valid_until,
+)
+from carnet_tui.store import db as store
+from carnet_tui.store.models import (
+    Billet,
+    CarnetModel,
+    Client,
+    Counter,
+    Sale,
+    SaleLine,
+    Tariff,
+    Void,
+    database,
+    now,
+)
+from carnet_tui.store.models import Carnet as CarnetRow
+from carnet_tui.store.models import Payment as PaymentRow
+
+REASON_MAX = 300
+
+
+def current_cashier() -> str:
+    return (os.environ.get("CARNET_CASHIER") or getpass.getuser() or "caisse")[:40]
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    beneficiary_type: str
+    model_id: int
+    tariff_id: int
+    quantity: object  # as typed; checked here
+    validity_days: object
+    client_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PaidLine:
+    sale_id: int
+    sale_number: int
+    line_id: int
+    carnet_numbers: list[str]
+    total_cents: int
+    payment: CheckedPayment
+
+
+@dataclass(frozen=True)
+class CarnetStatus:
+    carnet_id: int
+    number: str
+    line_id: int
+    sale_id: int
+    model_name: str
+    client_name: str
+    beneficiary_type: str
+    tariff_label: str
+    unit_price_cents: int
+    valid_until: date
+    billets_count: int
+    billets_sent: int
+    billets_pending: int
+    voided: bool
+
+    @property
+    def print_status(self) -> str:
+        """``unprinted``, ``partial`` or ``printed``; ``void`` for a voided line."""
+        if self.voided:
+            return "void"
+        if self.billets_sent == self.billets_count:
+            return "printed"
+        if self.billets_sent or self.billets_pending:
+            return "partial"
+        return "unprinted"
+
+
+def next_in_series(name: str, start: int = 1) -> int:
+    """Bump a counter row by upsert inside the caller's transaction: no MAX()+1, no gap."""
+    Counter.insert(name=name, value=start).on_conflict(
+        conflict_target=[Counter.name], update={Counter.value: Counter.value + 1}
+    ).execute()
+    return Counter.get_by_id(name).value
+
+
+def open_sale(cashier: str | None = None) -> int:
+    """A sale without a number yet: the number comes with its first paid line."""
+    return store.write(lambda: Sale.create(cashier=cashier or current_cashier()).id)
+
+
+def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
+    kind = check_beneficiary_type(request.beneficiary_type)
+    quantity = check_quantity(request.quantity)
+    days = check_validity_days(request.validity_days)
+    model = CarnetModel.get_or_none(
+        (CarnetModel.id == request.model_id) & (CarnetModel.active == True)  # noqa: E712
+    )
+    if model is None:
+        raise DomainError("err.model.not_found", field="model")
+    tariff = Tariff.get_or_none((Tariff.id == request.tariff_id) & (Tariff.active == True))  # noqa: E712
+    if tariff is None:
+        raise DomainError("err.tariff.not_found", field="tariff")
+    if tariff.model_id != model.id:
+        raise DomainError("err.tariff.wrong_model", field="tariff")
+    if not tariff_allows(tariff.beneficiary_types, kind):
+        raise DomainError("err.tariff.not_for_type", field="tariff", type=kind)
+    client = None
+    if request.client_id is not None:
+        client = Client.get_or_none(Client.id == request.client_id)
+        if client is None:
+            raise DomainError("err.client.not_found", field="client")
+    return kind, model, tariff, quantity, days, client
+
+
+def quote(request: LineRequest) -> int:
+    """The line's total, with every check that paying would make."""
+    _, _, tariff, quantity, _, _ = _checked_line(request)
+    return line_total(tariff.price_cents, quantity)
+
+
+def pay_line(
+    sale_id: int, request: LineRequest, payment: PaymentInput, today: date | None = None
+) -> PaidLine:
+    """Save the line, its payment, carnets and billets in one transaction, or nothing at all."""
+    kind, model, tariff, quantity, days, client = _checked_line(request)
+    total = line_total(tariff.price_cents, quantity)
+    checked = check_payment(payment, total)
+
+    def transaction() -> PaidLine:
+        sale = Sale.get_or_none(Sale.id == sale_id)
+        if sale is None:
+            raise DomainError("err.sale.not_found")
+        if sale.status != "open":
+            raise DomainError("err.sale.closed")
+        if sale.number is None:
+            sale.number = next_in_series("sale")
+            sale.sale_date = today or date.today()
+            sale.save()
+        sale_date = sale.sale_date
+        position = SaleLine.select().where(SaleLine.sale == sale).count() + 1
+        line = SaleLine.create(
+            sale=sale,
+            position=position,
+            client=client,
+            beneficiary_type=kind,
+            model=model,
+            tariff=tariff,
+            model_name=model.name,
+            tariff_label=tariff.label,
+            unit_price_cents=tariff.price_cents,
+            quantity=quantity,
+            validity_days=days,
+            valid_until=valid_until(sale_date, days),
+            total_cents=total,
+        )
+        PaymentRow.create(
+            line=line,
+            method=checked.method,
+            amount_cents=checked.amount_cents,
+            tendered_cents=checked.tendered_cents,
+            change_cents=checked.change_cents,
+            cheque_number=checked.cheque_number,
+            reference=checked.reference,
+        )
+        first_index = CarnetRow.select().where(CarnetRow.sale == sale).count()
+        numbers = []
+        billets = []
+        for offset in range(quantity):
+            number = numbering.carnet_number(sale_date, sale.number, first_index + offset)
+            carnet = CarnetRow.create(
+                sale=sale,
+                line=line,
+                index=first_index + offset,
+                number=number,
+                billets_count=model.billets_count,
+                valid_from=sale_date,
+                valid_until=line.valid_until,
+            )
+            numbers.append(number)
+            billets.extend(
+                {
+                    "carnet": carnet.id,
+                    "seq": seq,
+                    "number": numbering.billet_number(number, seq, model.billets_count),
+                }
+                for seq in range(1, model.billets_count + 1)
+            )
+        for start in range(0, len(billets), 300):  # SQLite caps bound variables per statement
+            Billet.insert_many(billets[start : start + 300]).execute()
+        return PaidLine(sale.id, sale.number, line.id, numbers, total, checked)
+
+    return store.write(transaction)
+
+
+def void_line(line_id: int, reason: str, by: str | None = None) -> None:
+    """Void a paid line of a sale not yet closed. Its numbers stay, void, forever."""
+    reason = " ".join(str(reason).split())
+    if not reason:
+        raise DomainError("err.void.reason_required", field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError("err.text.too_long", field="reason", max=REASON_MAX)
+
+    def transaction() -> None:
+        line = SaleLine.get_or_none(SaleLine.id == line_id)
+        if line is None:
+            raise DomainError("err.line.not_found")
+        if line.voided:
+            raise DomainError("err.line.already_void")
+        if line.sale.status != "open":
+            raise DomainError("err.sale.closed")
+        line.voided = True
+        line.save()
+        Void.create(line=line, reason=reason, voided_by=(by or current_cashier())[:40])
+
+    store.write(transaction)
+
+
+def close_sale(sale_id: int) -> list[CarnetStatus]:
+    """Lock the sale; returns its carnets to print, in order."""
+
+    def transaction() -> None:
+        sale = Sale.get_or_none(Sale.id == sale_id)
+        if sale is None:
+            raise DomainError("err.sale.not_found")
+        if sale.status != "open":
+            raise DomainError("err.sale.closed")
+        paid = SaleLine.select().where((SaleLine.sale == sale) & (SaleLine.voided == False))  # noqa: E712
+        if not paid.exists():
+            raise DomainError("err.sale.empty")
+        sale.status = "closed"
+        sale.closed_at = now()
+        sale.save()
+
+    store.write(transaction)
+    return [c for c in sale_carnets(sale_id) if not c.voided]
+
+
+def finalize_sale(sale_id: int) -> None:
+    """The green button. A sale with no paid line is simply dropped: it never had a number."""
+
+    def transaction() -> None:
+        sale = Sale.get_or_none(Sale.id == sale_id)
+        if sale is None:
+            raise DomainError("err.sale.not_found")
+        if sale.status == "finalized":
+            raise DomainError("err.sale.already_finalized")
+        if sale.status == "open":
+            if SaleLine.select().where(SaleLine.sale == sale).exists():
+                raise DomainError("err.sale.not_closed")
+            sale.delete_instance()
+            return
+        sale.status = "finalized"
+        sale.finalized_at = now()
+        sale.save()
+
+    store.write(transaction)
+
+
+@dataclass(frozen=True)
+class SaleView:
+    id: int
+    number: int | None
+    status: str
+    sale_date: date | None
+    cashier: str
+    total_cents: int  # paid lines, voided ones excluded
+
+
+def get_sale(sale_id: int) -> SaleView:
+    sale = Sale.get_or_none(Sale.id == sale_id)
+    if sale is None:
+        raise DomainError("err.sale.not_found")
+    total = (
+        SaleLine.select(fn.COALESCE(fn.SUM(SaleLine.total_cents), 0))
+        .where((SaleLine.sale == sale) & (SaleLine.voided == False))  # noqa: E712
+        .scalar()
+    )
+    return SaleView(sale.id, sale.number, sale.status, sale.sale_date, sale.cashier, total)
+
+
+_CARNETS_SQL = """
+SELECT c.id, c.number, l.id, c.sale_id, l.model_name, COALESCE(k.name, ''), l.beneficiary_type,
+       l.tariff_label, l.unit_price_cents, c.valid_until, c.billets_count,
+       SUM(b.print_state = 'sent'), SUM(b.print_state = 'pending'), l.voided
+FROM carnet c
+JOIN sale_line l ON l.id = c.line_id
+LEFT JOIN client k ON k.id = l.client_id
+JOIN billet b ON b.carnet_id = c.id
+WHERE {where}
+GROUP BY c.id
+ORDER BY c.sale_id, c."index"
+"""
+
+
+def _carnet_statuses(where: str, params: tuple[object, ...]) -> list[CarnetStatus]:
+    cursor = database.obj.execute_sql(_CARNETS_SQL.format(where=where), params)
+    result = []
+    for row in cursor.fetchall():
+        until = row[9] if isinstance(row[9], date) else date.fromisoformat(str(row[9]))
+        result.append(
+            CarnetStatus(
+                carnet_id=row[0],
+                number=row[1],
+                line_id=row[2],
+                sale_id=row[3],
+                model_name=row[4],
+                client_name=row[5],
+                beneficiary_type=row[6],
+                tariff_label=row[7],
+                unit_price_cents=row[8],
+                valid_until=until,
+                billets_count=row[10],
+                billets_sent=int(row[11] or 0),
+                billets_pending=int(row[12] or 0),
+                voided=bool(row[13]),
+            )
+        )
+    return result
+
+
+def sale_carnets(sale_id: int) -> list[CarnetStatus]:
+    """The sale's carnets in numbering order, with how many billets were sent."""
+    return _carnet_statuses("c.sale_id = ?", (sale_id,))
+
+
+def carnet_status(carnet_id: int) -> CarnetStatus:
+    found = _carnet_statuses("c.id = ?", (carnet_id,))
+    if not found:
+        raise DomainError("err.line.not_found")
+    return found[0]

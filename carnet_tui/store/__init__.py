@@ -1,0 +1,1 @@
+"""The peewee store: models, opening a database, schema migrations."""

@@ -1,0 +1,172 @@
+"""Opening the store: where it lives, the SQLite pragmas, the schema version and migrations."""
+
+from __future__ import annotations
+
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TypeVar
+
+from peewee import Database, OperationalError, SqliteDatabase
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.store import models
+from carnet_tui.store.models import Setting, database
+
+SCHEMA_VERSION = 2
+BUSY_TIMEOUT_S = 15
+# WAL lets the cashier's reads go on during a write; FULL makes a paid sale survive a power cut.
+PRAGMAS = {
+    "journal_mode": "wal",
+    "foreign_keys": 1,
+    "synchronous": 2,  # FULL
+    "busy_timeout": BUSY_TIMEOUT_S * 1000,
+    "cache_size": -16000,
+}
+T = TypeVar("T")
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("carnet-tui", appauthor=False)) / "carnet.db"
+
+
+def resolve_location(location: str | None) -> str:
+    """``--db`` wins, then ``CARNET_DB``, then the user's data folder."""
+    return location or os.environ.get("CARNET_DB") or str(default_db_path())
+
+
+def _sqlite_path(location: str) -> str | None:
+    if location.startswith("sqlite:///"):
+        return location[len("sqlite:///") :]
+    if "://" in location:
+        return None
+    return location
+
+
+def _check_sqlite_file(path: str, create_folder: bool) -> None:
+    if path == ":memory:":
+        return
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        if not create_folder:
+            raise DomainError("err.db.missing_folder", path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+    file = Path(path)
+    # root may write anything: honour the file's write bits all the same, they are the manager's word
+    if file.exists() and not (file.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)):
+        raise DomainError("err.db.readonly", path=path)
+    if file.exists() and not os.access(path, os.W_OK):
+        raise DomainError("err.db.readonly", path=path)
+    if not file.exists() and not os.access(folder, os.W_OK):
+        raise DomainError("err.db.readonly", path=str(folder))
+
+
+def connect(location: str | None = None, *, create_folder: bool = False) -> Database:
+    """Open (creating or upgrading) the store and bind the models to it."""
+    location = resolve_location(location)
+    path = _sqlite_path(location)
+    if path is not None:
+        if location == str(default_db_path()):
+            create_folder = True
+        _check_sqlite_file(path, create_folder)
+        db: Database = SqliteDatabase(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
+    else:
+        from playhouse.db_url import connect as url_connect
+
+        try:
+            db = url_connect(location)
+        except (RuntimeError, ValueError) as exc:
+            raise DomainError("err.db.url", url=location) from exc
+    database.initialize(db)
+    try:
+        db.connect(reuse_if_open=True)
+        migrate(db)
+    except OperationalError as exc:
+        db.close()
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            raise DomainError("err.db.readonly", path=location) from exc
+        raise
+    return db
+
+
+def schema_version(db: Database) -> int:
+    if not db.table_exists("setting"):
+        return 0
+    row = Setting.get_or_none(Setting.key == "schema_version")
+    return int(row.value) if row else 0
+
+
+def _v1_tables(db: Database) -> None:
+    db.create_tables(models.TABLES)
+    if isinstance(db, SqliteDatabase):
+        # rowid = client id; the text is folded (accents removed) by the service before indexing
+        db.execute_sql(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS client_fts USING fts5("
+            "text, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
+        )
+
+
+def _v2_print_indexes(db: Database) -> None:
+    # the start-up question "which carnets are unfinished?" must not scan every billet
+    db.execute_sql(
+        "CREATE INDEX IF NOT EXISTS billet_unsent ON billet(print_state) "
+        "WHERE print_state != 'sent'"
+    )
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _v1_tables, 2: _v2_print_indexes}
+
+
+def migrate(db: Database) -> int:
+    found = schema_version(db)
+    if found > SCHEMA_VERSION:
+        raise DomainError("err.db.newer", found=found, supported=SCHEMA_VERSION)
+    if found == SCHEMA_VERSION:
+        return found
+    with db.atomic():
+        found = schema_version(db)  # another desk may have migrated meanwhile
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            MIGRATIONS[version](db)
+        Setting.insert(key="schema_version", value=str(SCHEMA_VERSION)).on_conflict(
+            conflict_target=[Setting.key], update={Setting.value: str(SCHEMA_VERSION)}
+        ).execute()
+    return SCHEMA_VERSION
+
+
+@contextmanager
+def _immediate(db: Database) -> Iterator[None]:
+    with db.atomic():
+        yield
+
+
+def write(fn: Callable[[], T], attempts: int = 8) -> T:
+    """Run ``fn`` in one IMMEDIATE transaction, retrying while another desk holds the lock.
+
+    The busy timeout already waits; this outer retry covers the rare BUSY that SQLite returns
+    at once (a WAL checkpoint race) so that "database is locked" never reaches the cashier.
+    """
+    db = database.obj
+    for attempt in range(attempts):
+        try:
+            with _immediate(db):
+                return fn()
+        except OperationalError as exc:
+            message = str(exc)
+            if "locked" not in message and "busy" not in message:
+                if "readonly" in message:
+                    raise DomainError("err.db.readonly", path=str(db.database)) from exc
+                raise
+            if attempt == attempts - 1:
+                raise DomainError("err.db.locked") from exc
+            time.sleep(0.05 * (attempt + 1))
+    raise AssertionError("unreachable")
+
+
+def close() -> None:
+    if database.obj is not None and not database.obj.is_closed():
+        database.obj.close()

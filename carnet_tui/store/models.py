@@ -1,0 +1,189 @@
+"""Tables of the carnet store. Numbers are unique by constraint, not only by code."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from peewee import (
+    BooleanField,
+    CharField,
+    DatabaseProxy,
+    DateField,
+    DateTimeField,
+    ForeignKeyField,
+    IntegerField,
+    Model,
+    TextField,
+)
+
+database = DatabaseProxy()
+
+
+def now() -> datetime:
+    return datetime.now().replace(microsecond=0)
+
+
+class BaseModel(Model):
+    class Meta:
+        database = database
+        legacy_table_names = False
+
+
+class Setting(BaseModel):
+    key = CharField(primary_key=True, max_length=64)
+    value = TextField()
+
+
+class Counter(BaseModel):
+    """Gap-free series (``sale``, ``invoice:2019``), bumped by upsert inside the using transaction."""
+
+    name = CharField(primary_key=True, max_length=32)
+    value = IntegerField()
+
+
+class Client(BaseModel):
+    name = CharField(max_length=120, index=True)
+    phone = CharField(max_length=16, default="")
+    member_number = CharField(max_length=30, null=True, unique=True)
+    beneficiary_type = CharField(max_length=1)
+    note = TextField(default="")
+    created_at = DateTimeField(default=now)
+
+
+class CarnetModel(BaseModel):
+    name = CharField(max_length=80, unique=True)
+    billets_count = IntegerField()
+    validity_days = IntegerField()
+    active = BooleanField(default=True)
+    position = IntegerField(default=0)
+
+
+class Tariff(BaseModel):
+    model = ForeignKeyField(CarnetModel, backref="tariffs", on_delete="RESTRICT")
+    label = CharField(max_length=80)
+    price_cents = IntegerField()
+    beneficiary_types = CharField(max_length=3, default="")  # "" = every type
+    active = BooleanField(default=True)
+
+
+class Sale(BaseModel):
+    number = IntegerField(null=True, unique=True)  # allocated with the first paid line
+    status = CharField(max_length=10, default="open")  # open → closed → finalized
+    sale_date = DateField(null=True)
+    cashier = CharField(max_length=40, default="")
+    opened_at = DateTimeField(default=now)
+    closed_at = DateTimeField(null=True)
+    finalized_at = DateTimeField(null=True)
+
+
+class SaleLine(BaseModel):
+    sale = ForeignKeyField(Sale, backref="lines", on_delete="RESTRICT")
+    position = IntegerField()
+    client = ForeignKeyField(Client, null=True, on_delete="RESTRICT")
+    beneficiary_type = CharField(max_length=1)
+    model = ForeignKeyField(CarnetModel, on_delete="RESTRICT")
+    tariff = ForeignKeyField(Tariff, on_delete="RESTRICT")
+    model_name = CharField(max_length=80)  # as sold, even if the catalog changes later
+    tariff_label = CharField(max_length=80)
+    unit_price_cents = IntegerField()
+    quantity = IntegerField()
+    validity_days = IntegerField()
+    valid_until = DateField()
+    total_cents = IntegerField()
+    paid_at = DateTimeField(default=now)
+    voided = BooleanField(default=False)
+
+    class Meta:
+        indexes = ((("sale", "position"), True),)
+
+
+class Payment(BaseModel):
+    line = ForeignKeyField(SaleLine, backref="payments", on_delete="RESTRICT")
+    method = CharField(max_length=10)
+    amount_cents = IntegerField()
+    tendered_cents = IntegerField()
+    change_cents = IntegerField()
+    cheque_number = CharField(max_length=20, null=True)
+    reference = CharField(max_length=60, null=True)
+    paid_at = DateTimeField(default=now)
+
+
+class Carnet(BaseModel):
+    sale = ForeignKeyField(Sale, backref="carnets", on_delete="RESTRICT")
+    line = ForeignKeyField(SaleLine, backref="carnets", on_delete="RESTRICT")
+    index = IntegerField()  # 0 for the sale's first carnet: no suffix
+    number = CharField(max_length=40, unique=True)
+    billets_count = IntegerField()
+    valid_from = DateField()
+    valid_until = DateField()
+
+    class Meta:
+        indexes = ((("sale", "index"), True),)
+
+
+class Billet(BaseModel):
+    carnet = ForeignKeyField(Carnet, backref="billets", on_delete="RESTRICT")
+    seq = IntegerField()
+    number = CharField(max_length=48, unique=True)
+    # journal state of the original print: unprinted → pending → sent
+    print_state = CharField(max_length=10, default="unprinted")
+    sent_at = DateTimeField(null=True)
+
+    class Meta:
+        indexes = ((("carnet", "seq"), True),)
+
+
+class Void(BaseModel):
+    line = ForeignKeyField(SaleLine, unique=True, on_delete="RESTRICT")
+    reason = TextField()
+    voided_by = CharField(max_length=40)
+    voided_at = DateTimeField(default=now)
+
+
+class PrintJournal(BaseModel):
+    """One row per billet sent (or attempted) to a printer; duplicates included."""
+
+    billet = ForeignKeyField(Billet, backref="journal", on_delete="RESTRICT")
+    duplicate = BooleanField(default=False)
+    status = CharField(max_length=10, default="pending")  # pending → sent | failed
+    device = CharField(max_length=120, default="")
+    created_at = DateTimeField(default=now)
+    sent_at = DateTimeField(null=True)
+    error = TextField(default="")
+
+
+class Invoice(BaseModel):
+    sale = ForeignKeyField(Sale, unique=True, on_delete="RESTRICT")
+    number = CharField(max_length=16, unique=True)
+    year = IntegerField()
+    issued_at = DateTimeField(default=now)
+    client = ForeignKeyField(Client, null=True, on_delete="RESTRICT")
+
+
+class ReprintLog(BaseModel):
+    """Who reprinted what, when and why: the sale's history."""
+
+    sale = ForeignKeyField(Sale, backref="reprints", on_delete="RESTRICT")
+    what = CharField(max_length=20)  # receipt | billets | invoice
+    detail = CharField(max_length=120, default="")
+    reason = TextField(default="")
+    done_by = CharField(max_length=40)
+    done_at = DateTimeField(default=now)
+
+
+TABLES: list[type[BaseModel]] = [
+    Setting,
+    Counter,
+    Client,
+    CarnetModel,
+    Tariff,
+    Sale,
+    SaleLine,
+    Payment,
+    Carnet,
+    Billet,
+    Void,
+    PrintJournal,
+    Invoice,
+    ReprintLog,
+]

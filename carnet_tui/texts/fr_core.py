@@ -1,0 +1,58 @@
+"""French words of the domain rules and services (errors a cashier or manager may read)."""
+
+TEXTS: dict[str, str] = {
+    # beneficiary types
+    "beneficiary.A": "Abonné",
+    "beneficiary.V": "Visiteur",
+    "beneficiary.P": "Partenaire",
+    # payment methods
+    "method.cash": "Espèces",
+    "method.card": "Carte",
+    "method.cheque": "Chèque",
+    "method.transfer": "Virement",
+    # input errors
+    "err.quantity.not_number": "La quantité doit être un nombre entier.",
+    "err.quantity.range": "La quantité doit être comprise entre {min} et {max}.",
+    "err.validity.not_number": "La durée de validité doit être un nombre entier de jours.",
+    "err.validity.range": "La durée de validité doit être comprise entre {min} et {max} jours.",
+    "err.amount.invalid": "Montant invalide : « {text} ».",
+    "err.amount.negative": "Le montant ne peut pas être négatif.",
+    "err.amount.too_large": "Montant trop élevé.",
+    "err.beneficiary.invalid": "Type de bénéficiaire inconnu : « {value} » (A, V ou P).",
+    "err.client.name_required": "Le nom du client est obligatoire.",
+    "err.client.name_too_long": "Le nom du client est trop long ({max} caractères au plus).",
+    "err.client.phone_invalid": "Téléphone invalide : 8 à 15 chiffres, « + » permis au début.",
+    "err.client.member_invalid": "N° d'adhérent invalide : lettres, chiffres, « - » ou « / ».",
+    "err.client.member_taken": "Le N° d'adhérent {member} est déjà attribué à un autre client.",
+    "err.client.not_found": "Client introuvable.",
+    "err.client.type_mismatch": "Ce client est {client_type}, pas {wanted}.",
+    "err.text.too_long": "Texte trop long ({max} caractères au plus).",
+    "err.model.not_found": "Modèle de carnet introuvable ou inactif.",
+    "err.tariff.not_found": "Tarif introuvable ou inactif.",
+    "err.tariff.wrong_model": "Ce tarif n'appartient pas à ce modèle de carnet.",
+    "err.tariff.not_for_type": "Ce tarif n'est pas valable pour le type {type}.",
+    "err.sale.not_found": "Vente introuvable.",
+    "err.sale.closed": "La vente est clôturée : aucune ligne ne peut y être ajoutée ni annulée.",
+    "err.sale.not_closed": "La vente doit d'abord être clôturée.",
+    "err.sale.empty": "La vente ne contient aucune ligne réglée.",
+    "err.sale.already_finalized": "La vente est déjà finalisée.",
+    "err.line.not_found": "Ligne introuvable.",
+    "err.line.already_void": "Cette ligne est déjà annulée.",
+    "err.void.reason_required": "Le motif de l'annulation est obligatoire.",
+    "err.payment.method": "Mode de règlement inconnu : « {value} ».",
+    "err.payment.short": "Montant reçu insuffisant : {tendered} pour un total de {total}.",
+    "err.payment.cheque_number": "Le N° du chèque est obligatoire (chiffres, 4 à 20).",
+    "err.db.readonly": "La base de données {path} est en lecture seule.",
+    "err.db.missing_folder": "Le dossier {path} n'existe pas.",
+    "err.db.newer": (
+        "La base de données est au schéma {found}, plus récent que celui de ce programme "
+        "({supported}) : mettez carnet-tui à jour."
+    ),
+    "err.db.url": "Adresse de base de données non reconnue : {url}",
+    "err.db.locked": "La base de données est occupée ; réessayez.",
+    "err.import.row": "{file}, ligne {line} : {message}",
+    "err.import.format": "Format non reconnu pour {file} (CSV ou TOML).",
+    "err.import.column": "colonne « {column} » manquante",
+    "err.import.value": "valeur invalide pour « {column} » : {value}",
+    "err.search.too_long": "Recherche trop longue.",
+}
