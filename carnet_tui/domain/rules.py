@@ -42,6 +42,13 @@ def valid_until(sale_date: date, days: int) -> date:
     return sale_date + timedelta(days=days - 1)
 
 
+def check_id(value: object, key: str, field: str) -> int:
+    """A row id from the caller: a positive integer that SQLite can hold, else the ``key`` error."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value < 2**63:
+        raise DomainError(key, field=field)
+    return value
+
+
 def check_beneficiary_type(value: object) -> str:
     text = str(value).strip().upper()
     if text not in BENEFICIARY_TYPES:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.domain.rules import check_beneficiary_type, tariff_allows
+from carnet_tui.domain.rules import check_beneficiary_type, check_id, tariff_allows
 from carnet_tui.store.models import CarnetModel, Tariff
 
 
@@ -36,6 +36,7 @@ def active_models() -> list[ModelView]:
 
 
 def get_model(model_id: int) -> ModelView:
+    model_id = check_id(model_id, "err.model.not_found", "model")
     row = CarnetModel.get_or_none((CarnetModel.id == model_id) & (CarnetModel.active == True))  # noqa: E712
     if row is None:
         raise DomainError("err.model.not_found", field="model")
@@ -44,6 +45,7 @@ def get_model(model_id: int) -> ModelView:
 
 def tariffs_for(model_id: int, beneficiary_type: str) -> list[TariffView]:
     kind = check_beneficiary_type(beneficiary_type)
+    model_id = check_id(model_id, "err.model.not_found", "model")
     rows = (
         Tariff.select()
         .where((Tariff.model == model_id) & (Tariff.active == True))  # noqa: E712

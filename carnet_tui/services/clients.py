@@ -8,7 +8,7 @@ from peewee import IntegrityError, SqliteDatabase
 
 from carnet_tui.domain.clients import ClientInput, check_client, search_tokens, searchable_text
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.domain.rules import check_beneficiary_type
+from carnet_tui.domain.rules import check_beneficiary_type, check_id
 from carnet_tui.store import db as store
 from carnet_tui.store.models import Client, database
 
@@ -40,7 +40,7 @@ def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> l
     """Clients whose name, phone or member number start with every typed word, accents ignored."""
     if len(text) > SEARCH_MAX_CHARS:
         raise DomainError("err.search.too_long", field="search")
-    limit = max(1, min(int(limit), 200))
+    limit = max(1, min(limit, 200)) if isinstance(limit, int) else 20
     query = _fts_query(text)
     if query is None:
         rows = Client.select().order_by(Client.name).limit(limit)
@@ -111,6 +111,7 @@ def create_client(data: ClientInput) -> ClientView:
 
 
 def get_client(client_id: int) -> ClientView:
+    client_id = check_id(client_id, "err.client.not_found", "client")
     row = Client.get_or_none(Client.id == client_id)
     if row is None:
         raise DomainError("err.client.not_found", field="client")

@@ -15,6 +15,7 @@ from carnet_tui.domain.money import line_total
 from carnet_tui.domain.payment import CheckedPayment, PaymentInput, check_payment
 from carnet_tui.domain.rules import (
     check_beneficiary_type,
+    check_id,
     check_quantity,
     check_validity_days,
     tariff_allows,
@@ -109,12 +110,14 @@ def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, 
     kind = check_beneficiary_type(request.beneficiary_type)
     quantity = check_quantity(request.quantity)
     days = check_validity_days(request.validity_days)
+    model_id = check_id(request.model_id, "err.model.not_found", "model")
+    tariff_id = check_id(request.tariff_id, "err.tariff.not_found", "tariff")
     model = CarnetModel.get_or_none(
-        (CarnetModel.id == request.model_id) & (CarnetModel.active == True)  # noqa: E712
+        (CarnetModel.id == model_id) & (CarnetModel.active == True)  # noqa: E712
     )
     if model is None:
         raise DomainError("err.model.not_found", field="model")
-    tariff = Tariff.get_or_none((Tariff.id == request.tariff_id) & (Tariff.active == True))  # noqa: E712
+    tariff = Tariff.get_or_none((Tariff.id == tariff_id) & (Tariff.active == True))  # noqa: E712
     if tariff is None:
         raise DomainError("err.tariff.not_found", field="tariff")
     if tariff.model_id != model.id:
@@ -123,7 +126,8 @@ def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, 
         raise DomainError("err.tariff.not_for_type", field="tariff", type=kind)
     client = None
     if request.client_id is not None:
-        client = Client.get_or_none(Client.id == request.client_id)
+        client_id = check_id(request.client_id, "err.client.not_found", "client")
+        client = Client.get_or_none(Client.id == client_id)
         if client is None:
             raise DomainError("err.client.not_found", field="client")
     return kind, model, tariff, quantity, days, client
@@ -139,6 +143,7 @@ def pay_line(
     sale_id: int, request: LineRequest, payment: PaymentInput, today: date | None = None
 ) -> PaidLine:
     """Save the line, its payment, carnets and billets in one transaction, or nothing at all."""
+    sale_id = check_id(sale_id, "err.sale.not_found", "sale")
     kind, model, tariff, quantity, days, client = _checked_line(request)
     total = line_total(tariff.price_cents, quantity)
     checked = check_payment(payment, total)
@@ -218,7 +223,7 @@ def void_line(line_id: int, reason: str, by: str | None = None) -> None:
         raise DomainError("err.text.too_long", field="reason", max=REASON_MAX)
 
     def transaction() -> None:
-        line = SaleLine.get_or_none(SaleLine.id == line_id)
+        line = SaleLine.get_or_none(SaleLine.id == check_id(line_id, "err.line.not_found", "line"))
         if line is None:
             raise DomainError("err.line.not_found")
         if line.voided:
@@ -234,6 +239,7 @@ def void_line(line_id: int, reason: str, by: str | None = None) -> None:
 
 def close_sale(sale_id: int) -> list[CarnetStatus]:
     """Lock the sale; returns its carnets to print, in order."""
+    sale_id = check_id(sale_id, "err.sale.not_found", "sale")
 
     def transaction() -> None:
         sale = Sale.get_or_none(Sale.id == sale_id)
@@ -254,6 +260,7 @@ def close_sale(sale_id: int) -> list[CarnetStatus]:
 
 def finalize_sale(sale_id: int) -> None:
     """The green button. A sale with no paid line is simply dropped: it never had a number."""
+    sale_id = check_id(sale_id, "err.sale.not_found", "sale")
 
     def transaction() -> None:
         sale = Sale.get_or_none(Sale.id == sale_id)
@@ -284,6 +291,7 @@ class SaleView:
 
 
 def get_sale(sale_id: int) -> SaleView:
+    sale_id = check_id(sale_id, "err.sale.not_found", "sale")
     sale = Sale.get_or_none(Sale.id == sale_id)
     if sale is None:
         raise DomainError("err.sale.not_found")
@@ -337,10 +345,12 @@ def _carnet_statuses(where: str, params: tuple[object, ...]) -> list[CarnetStatu
 
 def sale_carnets(sale_id: int) -> list[CarnetStatus]:
     """The sale's carnets in numbering order, with how many billets were sent."""
+    sale_id = check_id(sale_id, "err.sale.not_found", "sale")
     return _carnet_statuses("c.sale_id = ?", (sale_id,))
 
 
 def carnet_status(carnet_id: int) -> CarnetStatus:
+    carnet_id = check_id(carnet_id, "err.line.not_found", "carnet")
     found = _carnet_statuses("c.id = ?", (carnet_id,))
     if not found:
         raise DomainError("err.line.not_found")
