@@ -69,12 +69,48 @@ TEXTS: dict[str, str] = {
     "err.import.member_exists": "N° d'adhérent {member} déjà attribué à un client de la base",
     "err.import.model_twice": "modèle « {name} » en double (déjà {where})",
     "err.import.model_exists": "le modèle « {name} » existe déjà dans la base",
-    "err.import.model_mismatch": "le modèle « {name} » a un autre nombre de billets ou une autre validité {where}",
+    "err.import.model_mismatch": (
+        "le modèle « {name} » a un autre nombre de billets ou une autre validité {where}"
+    ),
     "err.import.tariff_twice": "tarif « {label} » en double pour le modèle « {name} »",
     "err.import.no_tariff": "le modèle « {name} » n'a aucun tarif",
     "err.import.rejected": "{details}\n{count} erreur(s) : rien n'a été importé.",
     "err.import.where_line": "ligne {line}",
     "err.demo.missing": "Données de démonstration introuvables : {path}",
     "err.demo.count": "Le nombre de clients doit être compris entre {min} et {max}.",
+    "err.config.invalid": "Fichier de réglages invalide ({path}) : {detail}",
+    "err.db.open": "Impossible d'ouvrir la base de données {location} : {detail}",
+    "cli.description": "Point de vente de carnets au clavier (Ventes de Carnets).",
+    "cli.help.db": (
+        "base de données : chemin d'un fichier SQLite ou URL "
+        "(sinon CARNET_DB, sinon le dossier de l'utilisateur)"
+    ),
+    "cli.help.config": "fichier de réglages TOML (sinon CARNET_CONFIG)",
+    "cli.help.printer": (
+        "imprimante : serial:/dev/ttyUSB0?baudrate=19200, tcp:hôte:9100, "
+        "file:/chemin, usb:vid:pid, preview"
+    ),
+    "cli.help.run": (
+        "ouvrir la caisse (par défaut) ; la première fois, "
+        "la base est remplie des données de démonstration"
+    ),
+    "cli.help.init": "créer ou mettre à jour la base de données",
+    "cli.help.init_demo": "charger aussi les données de démonstration si la base est vide",
+    "cli.help.import": (
+        "importer un catalogue ou des clients (CSV ou TOML, voir docs/IMPORT.md), tout ou rien"
+    ),
+    "cli.help.files": "fichiers à importer",
+    "cli.help.demo_clients": "ajouter des clients fictifs en masse (essais de charge)",
+    "cli.help.count": "nombre de clients à ajouter",
+    "cli.help.seed": "graine du tirage (même graine, mêmes noms)",
+    "cli.init.done": "Base de données prête : {location} (schéma {version}).",
+    "cli.demo.loaded": "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.",
+    "cli.demo.skipped": (
+        "La base contient déjà des modèles ou des clients : "
+        "données de démonstration non chargées."
+    ),
+    "cli.import.done": "Import terminé : {models} modèle(s), {tariffs} tarif(s), {clients} client(s).",
+    "cli.generate.done": "{count} clients ajoutés en {seconds} s ({total} clients au total).",
+    "cli.interrupted": "Interrompu.",
     "err.search.too_long": "Recherche trop longue.",
 }

@@ -1,0 +1,5 @@
+"""``python -m carnet_tui``: the same as the ``carnet-tui`` command."""
+
+from carnet_tui.cli import main
+
+raise SystemExit(main())

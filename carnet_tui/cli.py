@@ -1,0 +1,159 @@
+"""The ``carnet-tui`` command: run the counter, set up a database, import a catalog or clients.
+
+Textual is imported only when the counter is opened, so ``init`` and ``import`` stay light.
+Any refusal the user can correct is printed in French on stderr with exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from peewee import DatabaseError
+
+from carnet_tui import settings as settings_module
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.settings import Settings
+from carnet_tui.store import db as store
+from carnet_tui.texts import t
+
+EXIT_REFUSED = 2
+
+
+def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
+    # given again on each subcommand so that `carnet-tui init --db x` works as well as `--db x init`
+    default = argparse.SUPPRESS if suppress else None
+    parser.add_argument("--db", default=default, help=t("cli.help.db"))
+    parser.add_argument("--config", default=default, help=t("cli.help.config"))
+    parser.add_argument("--printer", default=default, metavar="URL", help=t("cli.help.printer"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
+    _global_options(parser, suppress=False)
+    commands = parser.add_subparsers(dest="command", metavar="{run,init,import,demo-clients}")
+
+    run = commands.add_parser("run", help=t("cli.help.run"))
+    _global_options(run, suppress=True)
+
+    init = commands.add_parser("init", help=t("cli.help.init"))
+    _global_options(init, suppress=True)
+    init.add_argument("--demo", action="store_true", help=t("cli.help.init_demo"))
+
+    imp = commands.add_parser("import", help=t("cli.help.import"))
+    _global_options(imp, suppress=True)
+    imp.add_argument("files", nargs="+", metavar="FICHIER", help=t("cli.help.files"))
+
+    gen = commands.add_parser("demo-clients", help=t("cli.help.demo_clients"))
+    _global_options(gen, suppress=True)
+    gen.add_argument("--count", type=int, default=10_000, help=t("cli.help.count"))
+    gen.add_argument("--seed", type=int, default=0, help=t("cli.help.seed"))
+    return parser
+
+
+def load_settings(args: argparse.Namespace) -> Settings:
+    """``--db`` wins, then ``CARNET_DB``, then the settings file, then the user's data folder."""
+    try:
+        settings = settings_module.load(args.config, args.db, args.printer)
+    except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
+        path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
+        raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
+    location = args.db or os.environ.get("CARNET_DB") or settings.db
+    return replace(settings, db=store.resolve_location(location))
+
+
+def _open(settings: Settings) -> None:
+    try:
+        store.connect(settings.db)
+    except DatabaseError as exc:  # not a database, corrupt file, server refused…
+        raise DomainError("err.db.open", location=settings.db, detail=str(exc)) from exc
+
+
+def _store_is_empty() -> bool:
+    from carnet_tui.store.models import CarnetModel, Client
+
+    return not CarnetModel.select().exists() and not Client.select().exists()
+
+
+def _load_demo() -> None:
+    from carnet_tui.services import demo
+    from carnet_tui.store.models import CarnetModel, Client
+
+    if demo.load_demo():
+        print(t("cli.demo.loaded", models=CarnetModel.select().count(), clients=Client.select().count()))
+    else:
+        print(t("cli.demo.skipped"))
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    _open(settings)
+    if _store_is_empty():
+        from carnet_tui.services import demo
+
+        demo.load_demo()  # first use: a counter with something to sell
+    from carnet_tui.ui.app import run_app  # textual only now, not for init/import
+
+    run_app(settings)
+    return 0
+
+
+def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
+    _open(settings)
+    print(t("cli.init.done", location=settings.db, version=store.SCHEMA_VERSION))
+    if args.demo:
+        _load_demo()
+    return 0
+
+
+def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
+    from carnet_tui.services import importing
+
+    # files are read and checked before the store is even opened: a bad file touches nothing
+    batch = importing.read_files(args.files)
+    _open(settings)
+    result = store.write(lambda: importing.write_batch(batch))
+    print(t("cli.import.done", models=result.models, tariffs=result.tariffs, clients=result.clients))
+    return 0
+
+
+def cmd_demo_clients(settings: Settings, args: argparse.Namespace) -> int:
+    from carnet_tui.services import clients, demo
+
+    _open(settings)
+    started = time.perf_counter()
+    added = demo.generate_clients(args.count, seed=args.seed)
+    seconds = f"{time.perf_counter() - started:.1f}".replace(".", ",")
+    print(t("cli.generate.done", count=added, seconds=seconds, total=clients.count()))
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
+    "run": cmd_run,
+    "init": cmd_init,
+    "import": cmd_import,
+    "demo-clients": cmd_demo_clients,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(args)
+        return COMMANDS[args.command or "run"](settings, args)
+    except DomainError as exc:
+        print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    except KeyboardInterrupt:
+        print(t("cli.interrupted"), file=sys.stderr)
+        return 130
+    finally:
+        store.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
