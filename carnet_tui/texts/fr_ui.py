@@ -1,0 +1,157 @@
+"""French words of the terminal screens (keys, titles, dialogs)."""
+
+TEXTS: dict[str, str] = {
+    # application
+    "app.title": "Carnets",
+    "app.subtitle": "Point de vente",
+    # keys (footer descriptions: short, the footer is 80 columns wide)
+    "key.open_sale": "Ventes de Carnets",
+    "key.quit": "Quitter",
+    "key.help": "Aide",
+    "key.palette": "Palette",
+    "key.search": "Client",
+    "key.new_client": "Nouveau",
+    "key.pay": "Règlement",
+    "key.close": "Clôturer",
+    "key.finalize": "Finaliser",
+    "key.actions": "Actions",
+    "key.void": "Annuler",
+    "key.home": "Accueil",
+    "key.cancel": "Retour",
+    "key.validate": "Valider",
+    "key.yes": "Oui",
+    "key.no": "Non",
+    "key.retry": "Réessayer",
+    "key.later": "Plus tard",
+    "key.choose": "Choisir",
+    # home
+    "home.title": "Accueil",
+    "home.menu.sales": "Ventes",
+    "home.menu.sale_carnets": "Vente de Carnets",
+    "home.hint": (
+        "Entrée ou Alt+A : ouvrir la vente de carnets. Ctrl+P : palette. F1 : aide. Ctrl+Q : quitter."
+    ),
+    # palette
+    "palette.open_sale": "Vente de Carnets",
+    "palette.open_sale.help": "Ouvrir la fenêtre Ventes de Carnets (Alt+A)",
+    "palette.home": "Accueil",
+    "palette.home.help": "Revenir à l'écran d'accueil",
+    # sale window
+    "sale.title": "Ventes de Carnets",
+    "sale.number": "Vente N° {number} du {date}",
+    "sale.new": "Nouvelle vente · {date}",
+    "sale.closed": "clôturée",
+    "sale.beneficiary": "Bénéficiaire",
+    "sale.client": "Client (F2)",
+    "sale.search_placeholder": "nom, téléphone ou N° d'adhérent",
+    "sale.clients": "Clients",
+    "sale.clients.none": "aucun client",
+    "sale.carnets": "Liste des Carnets",
+    "sale.tariffs": "Tarifs du Carnet",
+    "sale.tariffs.none": "aucun tarif pour ce type",
+    "sale.quantity": "Quantité",
+    "sale.validity": "Validité",
+    "sale.days": "j",
+    "sale.until": "jusqu'au {date}",
+    "sale.total": "Total",
+    "sale.sold": "Carnets vendus",
+    "sale.finalize_button": "Finaliser (F8)",
+    "sale.model_line": "{name} · {count} billets · {days} j",
+    "col.number": "N°",
+    "col.model": "Modèle",
+    "col.client": "Client",
+    "col.type": "T",
+    "col.tariff": "Tarif",
+    "col.price": "Prix",
+    "col.until": "Jusqu'au",
+    "col.billets": "Bil.",
+    "col.print": "Impr.",
+    "col.tariff_label": "Tarif",
+    "col.tariff_price": "Prix",
+    "print.unprinted": "non",
+    "print.partial": "{sent}/{count}",
+    "print.printed": "oui",
+    "print.void": "annulé",
+    # messages of the sale window
+    "msg.no_tariff": "Choisissez un tarif dans « Tarifs du Carnet ».",
+    "msg.no_model": "Choisissez un carnet dans la « Liste des Carnets ».",
+    "msg.paid": "Réglé : {numbers}",
+    "msg.voided": "Ligne annulée.",
+    "msg.sale_closed": "Vente clôturée.",
+    "msg.nothing_to_close": "Aucune ligne réglée à clôturer.",
+    "msg.finalized": "Vente finalisée. Fenêtre prête pour la vente suivante.",
+    "msg.close_first": "Clôturez d'abord la vente (F6).",
+    "msg.no_row": "Aucun carnet sélectionné dans le tableau.",
+    "msg.printed": "Billets du carnet {number} imprimés.",
+    "msg.print_later": "Carnet {number} : impression reportée.",
+    "msg.printing_missing": "Le module d'impression n'est pas disponible.",
+    "msg.done": "Fait.",
+    "msg.invoice": "Facture {number} imprimée.",
+    "msg.client_created": "Client créé : {name}",
+    # payment dialog
+    "pay.title": "Règlement",
+    "pay.summary": "{quantity} × {model} @ {price}",
+    "pay.total": "Total : {total}",
+    "pay.method": "Mode",
+    "pay.tendered": "Reçu",
+    "pay.change": "Rendu : {change}",
+    "pay.change_none": "Rendu : —",
+    "pay.cheque": "N° chèque",
+    "pay.reference": "Référence",
+    "pay.hint": "←/→ mode · Entrée valider · Échap annuler",
+    # new client dialog
+    "client.title": "Nouveau client",
+    "client.name": "Nom",
+    "client.phone": "Téléphone",
+    "client.member": "N° adhérent",
+    "client.type": "Type",
+    "client.hint": "Entrée valider · Échap annuler",
+    # reason dialog
+    "reason.label": "Motif",
+    "reason.void_title": "Annuler la ligne du carnet {number}",
+    "reason.required": "Le motif est obligatoire.",
+    "reason.hint": "Entrée valider · Échap annuler (rien n'est changé)",
+    # print dialog
+    "printq.title": "Impression des Billets",
+    "printq.question": "Imprimer les billets du carnet N° {number} ({count} billets) ?",
+    "printq.progress": "billet {done}/{total}",
+    "printq.failed": "Échec de l'impression du carnet N° {number} :",
+    "printq.retry_hint": "R : Réessayer (reprend au premier billet non imprimé) · P/Échap : Plus tard",
+    "printq.hint": "O/Y/Entrée : Oui · N/Échap : Non",
+    "printq.preview": "Aperçu : {path}",
+    # actions menu
+    "actions.title": "Actions · carnet N° {number}",
+    "actions.print": "Imprimer les billets (reprise)",
+    "actions.receipt": "Réimprimer le ticket",
+    "actions.billets_all": "Réimprimer tous les billets",
+    "actions.billets_range": "Réimprimer des billets (de … à …)",
+    "actions.invoice": "Imprimer la facture",
+    "actions.history": "Historique de la vente",
+    "range.title": "Billets à réimprimer · carnet N° {number}",
+    "range.first": "Du billet",
+    "range.last": "au billet",
+    "range.bad": "Numéros de billets entre 1 et {count}, « du » ≤ « au ».",
+    "history.title": "Historique de la vente N° {number}",
+    "history.empty": "Aucune réimpression.",
+    "info.hint": "Entrée ou Échap : fermer",
+    # resume at start
+    "resume.title": "Impressions inachevées",
+    "resume.question": "{count} carnet(s) n'ont pas tous leurs billets imprimés. Les reprendre maintenant ?",
+    # help
+    "help.title": "Aide · touches",
+    "help.body": (
+        "Alt+A            ouvrir Ventes de Carnets (de partout)\n"
+        "Tab / Maj+Tab    zone suivante / précédente, flèches dans une liste\n"
+        "A / V / P        type de bénéficiaire (zone Bénéficiaire)\n"
+        "F2               recherche du client\n"
+        "F3               nouveau client\n"
+        "F4               Règlement : payer et ajouter la ligne\n"
+        "F6               Clôturer la vente et imprimer les billets\n"
+        "F7 / Maj+F10     actions sur la ligne : réimpressions, facture\n"
+        "Suppr            annuler la ligne (avec un motif)\n"
+        "F8               Finaliser : fenêtre prête pour la vente suivante\n"
+        "O, Y / N         Oui / Non dans les questions\n"
+        "Échap            fermer une fenêtre sans rien changer\n"
+        "Ctrl+P           palette de commandes · Ctrl+Q quitter"
+    ),
+}

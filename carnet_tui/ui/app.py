@@ -1,0 +1,101 @@
+"""The carnet point of sale application: home screen, sale window, app-wide keys."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
+
+from carnet_tui.settings import Settings
+from carnet_tui.texts import t
+from carnet_tui.ui.screens.dialogs import ConfirmDialog, InfoDialog, PrintCarnetDialog
+from carnet_tui.ui.screens.home import HomeScreen
+from carnet_tui.ui.screens.sale import SaleScreen
+
+# 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
+THEME = "ansi-dark"
+
+
+class CarnetApp(App[None]):
+    """Constructed on an already-connected store (``store.db.connect``)."""
+
+    CSS_PATH = "carnet.tcss"
+    TITLE = t("app.title")
+    SUB_TITLE = t("app.subtitle")
+    ENABLE_COMMAND_PALETTE = True
+    BINDINGS = [
+        # Caps Lock turns Alt+A into Alt+Shift+A: both open the window
+        Binding("alt+a", "open_sale", t("key.open_sale"), key_display="Alt+A", priority=True,
+                id="open-sale"),
+        Binding("alt+shift+a", "open_sale", t("key.open_sale"), show=False, priority=True, id="open-sale-caps"),
+        Binding("f1", "help", t("key.help"), key_display="F1", id="help"),
+        Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
+    ]
+
+    def __init__(self, settings: Settings, today: date | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self._today = today  # fixed in tests and snapshots: carnet numbers hold the date
+        self.animation_level = "none"  # nothing moves, so an idle screen sends nothing over SSH
+
+    @property
+    def today(self) -> date:
+        return self._today or date.today()
+
+    def on_mount(self) -> None:
+        self.theme = THEME
+        self.install_screen(SaleScreen(), "sale")
+        self.push_screen(HomeScreen(self.settings.venue.name))
+        self.offer_unfinished()
+
+    # ------------------------------------------------------------------ actions
+    def action_open_sale(self) -> None:
+        if isinstance(self.screen, ModalScreen):
+            return  # a dialog is waiting for its answer
+        if isinstance(self.screen, SaleScreen):
+            self.screen.action_search()
+            return
+        self.push_screen("sale")
+
+    def action_go_home(self) -> None:
+        if isinstance(self.screen, SaleScreen):
+            self.pop_screen()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, ModalScreen):
+            self.push_screen(InfoDialog(t("help.title"), t("help.body")))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(t("palette.open_sale"), t("palette.open_sale.help"), self.action_open_sale)
+        yield SystemCommand(t("palette.home"), t("palette.home.help"), self.action_go_home)
+        yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
+        yield SystemCommand(t("key.quit"), "Ctrl+Q", self.exit)
+
+    # ------------------------------------------------------------------ printing left unfinished
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def offer_unfinished(self) -> None:
+        """After a crash or a failure, offer the carnets whose billets were not all sent."""
+        try:
+            from carnet_tui.services import printing
+
+            pending = printing.unfinished_carnets()
+        except ImportError:
+            return
+        if not pending:
+            return
+        question = t("resume.question", count=len(pending))
+        if not await self.push_screen_wait(ConfirmDialog(t("resume.title"), question)):
+            return
+        for carnet in pending:
+            await self.push_screen_wait(
+                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings)
+            )
+
+
+def run_app(settings: Settings) -> None:
+    """Entry point of the CLI, once the store is connected."""
+    CarnetApp(settings).run()

@@ -1,0 +1,461 @@
+"""Modal dialogs. Escape always closes them with nothing changed; errors show beside the field."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, OptionList, ProgressBar, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from carnet_tui.domain.clients import ClientInput
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.money import format_dh, parse_amount
+from carnet_tui.domain.payment import PaymentInput, check_payment
+from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
+from carnet_tui.services import clients as client_service
+from carnet_tui.texts import t
+from carnet_tui.ui.widgets import ChoiceBar, QuietInput
+
+CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display="Échap")
+
+
+class Dialog(ModalScreen[Any]):
+    """Base: a framed box; Escape dismisses with None."""
+
+    BINDINGS = [CANCEL]
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def show_error(self, widget_id: str, message: str) -> None:
+        self.query_one(f"#{widget_id}", Static).update(message)
+
+    def clear_errors(self) -> None:
+        for label in self.query(".error"):
+            if isinstance(label, Static):
+                label.update("")
+
+
+class PaymentDialog(Dialog):
+    """Règlement: method, amount tendered and change (cash), cheque number, reference."""
+
+    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+
+    def __init__(self, total_cents: int, summary: str, submit: Callable[[PaymentInput], object]) -> None:
+        super().__init__()
+        self.total_cents = total_cents
+        self.summary = summary
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="payment-dialog", classes="dialog"):
+            yield Label(t("pay.title"), classes="dialog-title")
+            yield Static(self.summary, id="pay-summary")
+            yield Static(t("pay.total", total=format_dh(self.total_cents)), id="pay-total")
+            with Horizontal(classes="field-row"):
+                yield Label(t("pay.method"), classes="field-label")
+                yield ChoiceBar(
+                    [(m, t(f"method.{m}")) for m in PAYMENT_METHODS],
+                    value="cash",
+                    id="pay-method",
+                )
+            with Horizontal(classes="field-row", id="row-tendered"):
+                yield Label(t("pay.tendered"), classes="field-label")
+                yield QuietInput(id="pay-tendered", compact=True, classes="amount")
+                yield Static(t("pay.change_none"), id="pay-change")
+            with Horizontal(classes="field-row", id="row-cheque"):
+                yield Label(t("pay.cheque"), classes="field-label")
+                yield QuietInput(id="pay-cheque", compact=True, max_length=20)
+            with Horizontal(classes="field-row", id="row-reference"):
+                yield Label(t("pay.reference"), classes="field-label")
+                yield QuietInput(id="pay-reference", compact=True, max_length=60)
+            yield Static("", id="pay-error", classes="error")
+            yield Static(t("pay.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self._show_method("cash")
+        self.query_one("#pay-tendered").focus()
+
+    def _show_method(self, method: str) -> None:
+        self.query_one("#row-tendered").display = method == "cash"
+        self.query_one("#row-cheque").display = method == "cheque"
+        self.query_one("#row-reference").display = method in ("card", "transfer")
+
+    @on(ChoiceBar.Changed, "#pay-method")
+    def method_changed(self, event: ChoiceBar.Changed) -> None:
+        self._show_method(event.value)
+        self.clear_errors()
+
+    @on(QuietInput.Changed, "#pay-tendered")
+    def tendered_changed(self, event: QuietInput.Changed) -> None:
+        change = self.query_one("#pay-change", Static)
+        error = self.query_one("#pay-error", Static)
+        error.update("")
+        if not event.value.strip():
+            change.update(t("pay.change_none"))
+            return
+        try:
+            tendered = parse_amount(event.value)
+        except DomainError as exc:
+            change.update(t("pay.change_none"))
+            error.update(exc.message)
+            return
+        if tendered < self.total_cents:
+            change.update(t("pay.change_none"))
+            error.update(DomainError("err.payment.short", tendered=format_dh(tendered),
+                                     total=format_dh(self.total_cents)).message)
+        else:
+            change.update(t("pay.change", change=format_dh(tendered - self.total_cents)))
+
+    def payment(self) -> PaymentInput:
+        method = self.query_one("#pay-method", ChoiceBar).value
+        tendered_text = self.query_one("#pay-tendered", QuietInput).value
+        tendered = parse_amount(tendered_text) if method == "cash" and tendered_text.strip() else None
+        return PaymentInput(
+            method=method,
+            tendered_cents=tendered,
+            cheque_number=self.query_one("#pay-cheque", QuietInput).value if method == "cheque" else None,
+            reference=self.query_one("#pay-reference", QuietInput).value or None,
+        )
+
+    def action_validate(self) -> None:
+        self.clear_errors()
+        try:
+            payment = self.payment()
+            check_payment(payment, self.total_cents)
+            result = self.submit(payment)
+        except DomainError as exc:
+            self.show_error("pay-error", exc.message)
+            return
+        self.dismiss(result)
+
+
+class NewClientDialog(Dialog):
+    """F3: name required; phone and member number checked by the domain rules."""
+
+    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+
+    def __init__(self, beneficiary_type: str) -> None:
+        super().__init__()
+        self.beneficiary_type = beneficiary_type
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="client-dialog", classes="dialog"):
+            yield Label(t("client.title"), classes="dialog-title")
+            for field, key, max_length in (("name", "client.name", 120), ("phone", "client.phone", 20),
+                                           ("member", "client.member", 30)):
+                with Horizontal(classes="field-row"):
+                    yield Label(t(key), classes="field-label")
+                    yield QuietInput(id=f"client-{field}", compact=True, max_length=max_length)
+                yield Static("", id=f"client-{field}-error", classes="error")
+            with Horizontal(classes="field-row"):
+                yield Label(t("client.type"), classes="field-label")
+                yield ChoiceBar(
+                    [(k, t(f"beneficiary.{k}")) for k in BENEFICIARY_TYPES],
+                    letters={k: k for k in BENEFICIARY_TYPES},
+                    value=self.beneficiary_type,
+                    id="client-type",
+                )
+            yield Static(t("client.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#client-name").focus()
+
+    def action_validate(self) -> None:
+        self.clear_errors()
+        data = ClientInput(
+            name=self.query_one("#client-name", QuietInput).value,
+            beneficiary_type=self.query_one("#client-type", ChoiceBar).value,
+            phone=self.query_one("#client-phone", QuietInput).value,
+            member_number=self.query_one("#client-member", QuietInput).value,
+        )
+        try:
+            created = client_service.create_client(data)
+        except DomainError as exc:
+            field = exc.field if exc.field in ("name", "phone", "member") else "name"
+            self.show_error(f"client-{field}-error", exc.message)
+            self.query_one(f"#client-{field}").focus()
+            return
+        self.dismiss(created)
+
+
+class ReasonDialog(Dialog):
+    """Asks a reason, then runs ``submit(reason)``; a refusal stays in the dialog."""
+
+    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+
+    def __init__(self, title: str, submit: Callable[[str], object]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="reason-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label(t("reason.label"), classes="field-label")
+                yield QuietInput(id="reason", compact=True, max_length=300)
+            yield Static("", id="reason-error", classes="error")
+            yield Static(t("reason.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#reason").focus()
+
+    def action_validate(self) -> None:
+        reason = " ".join(self.query_one("#reason", QuietInput).value.split())
+        if not reason:
+            self.show_error("reason-error", t("reason.required"))
+            return
+        try:
+            result = self.submit(reason)
+        except DomainError as exc:
+            self.show_error("reason-error", exc.message)
+            return
+        self.dismiss(result if result is not None else True)
+
+
+class RangeDialog(Dialog):
+    """Billets from–to plus a reason, for a partial reprint."""
+
+    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+
+    def __init__(self, number: str, count: int, submit: Callable[[int, int, str], object]) -> None:
+        super().__init__()
+        self.number = number
+        self.count = count
+        self.submit = submit
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="range-dialog", classes="dialog"):
+            yield Label(t("range.title", number=self.number), classes="dialog-title")
+            with Horizontal(classes="field-row"):
+                yield Label(t("range.first"), classes="field-label")
+                yield QuietInput("1", id="range-first", compact=True, max_length=5, classes="short")
+                yield Label(t("range.last"), classes="field-label")
+                yield QuietInput(str(self.count), id="range-last", compact=True, max_length=5,
+                                 classes="short")
+            with Horizontal(classes="field-row"):
+                yield Label(t("reason.label"), classes="field-label")
+                yield QuietInput(id="reason", compact=True, max_length=300)
+            yield Static("", id="reason-error", classes="error")
+            yield Static(t("reason.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#range-first").focus()
+
+    def action_validate(self) -> None:
+        first_text = self.query_one("#range-first", QuietInput).value.strip()
+        last_text = self.query_one("#range-last", QuietInput).value.strip()
+        if not (first_text.isdigit() and last_text.isdigit()) or not (
+            1 <= int(first_text) <= int(last_text) <= self.count
+        ):
+            self.show_error("reason-error", t("range.bad", count=self.count))
+            return
+        reason = " ".join(self.query_one("#reason", QuietInput).value.split())
+        if not reason:
+            self.show_error("reason-error", t("reason.required"))
+            return
+        try:
+            result = self.submit(int(first_text), int(last_text), reason)
+        except DomainError as exc:
+            self.show_error("reason-error", exc.message)
+            return
+        self.dismiss(result if result is not None else True)
+
+
+class ConfirmDialog(ModalScreen[bool]):
+    """Oui / Non. O, Y or Enter say yes; N or Escape say no."""
+
+    BINDINGS = [
+        Binding("o,y,enter", "answer(True)", t("key.yes"), key_display="O", priority=True),
+        Binding("n,escape", "answer(False)", t("key.no"), key_display="N", priority=True),
+    ]
+
+    def __init__(self, title: str, question: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog confirm"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.question, id="question")
+            with Horizontal(classes="buttons"):
+                yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
+                yield Button(t("key.no"), id="no", compact=True)
+            yield Static(t("printq.hint"), classes="hint")
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+
+class PrintCarnetDialog(ModalScreen[str]):
+    """The per-carnet question, then the progress bar, then Réessayer / Plus tard on failure.
+
+    Dismisses with ``printed``, ``no`` (Non) or ``later`` (failure left for later).
+    """
+
+    BINDINGS = [
+        Binding("o,y,enter", "yes", t("key.yes"), key_display="O", priority=True),
+        Binding("n,escape", "no", t("key.no"), key_display="N", priority=True),
+        Binding("r", "retry", t("key.retry"), key_display="R"),
+        Binding("p", "later", t("key.later"), key_display="P"),
+    ]
+
+    def __init__(self, carnet_id: int, number: str, count: int, settings: object) -> None:
+        super().__init__()
+        self.carnet_id = carnet_id
+        self.number = number
+        self.count = count
+        self.settings = settings
+        self.state = "ask"  # ask → printing → failed | done
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="print-dialog", classes="dialog confirm"):
+            yield Label(t("printq.title"), classes="dialog-title")
+            yield Static(t("printq.question", number=self.number, count=self.count), id="print-question")
+            with Horizontal(classes="buttons", id="print-buttons"):
+                yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
+                yield Button(t("key.no"), id="no", compact=True)
+            yield ProgressBar(total=self.count, show_eta=False, id="print-progress")
+            yield Static("", id="print-status")
+            yield Static("", id="print-error", classes="error")
+            yield Static(t("printq.hint"), classes="hint", id="print-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#print-progress").display = False
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = {"ask": {"yes", "no"}, "printing": set(), "failed": {"retry", "later", "no"}, "done": set()}
+        return action in allowed[self.state]
+
+    def action_yes(self) -> None:
+        self._start()
+
+    def action_no(self) -> None:
+        self.dismiss("later" if self.state == "failed" else "no")
+
+    def action_retry(self) -> None:
+        self._start()
+
+    def action_later(self) -> None:
+        self.dismiss("later")
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "yes" and self.state == "ask":
+            self._start()
+        elif event.button.id == "no":
+            self.action_no()
+
+    def _start(self) -> None:
+        self.state = "printing"
+        self.refresh_bindings()
+        self.query_one("#print-buttons").display = False
+        self.query_one("#print-error", Static).update("")
+        self.query_one("#print-hint", Static).update("")
+        self.query_one("#print-progress").display = True
+        self._print()
+
+    def progress(self, done: int, total: int) -> None:
+        self.query_one("#print-progress", ProgressBar).update(total=total, progress=done)
+        self.query_one("#print-status", Static).update(t("printq.progress", done=done, total=total))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="print")
+    def _print(self) -> None:
+        from carnet_tui.services import printing
+
+        worker = get_current_worker()
+        try:
+            printing.print_carnet(
+                self.carnet_id,
+                self.settings,
+                on_progress=lambda done, total: self.app.call_from_thread(self.progress, done, total),
+            )
+        except printing.PrinterError as exc:
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, exc.message)
+            return
+        except Exception as exc:  # noqa: BLE001 - a printer fault must never crash the till
+            if not worker.is_cancelled:
+                self.app.call_from_thread(self._failed, str(exc) or type(exc).__name__)
+            return
+        finally:
+            _close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._done)
+
+    def _failed(self, message: str) -> None:
+        self.state = "failed"
+        self.refresh_bindings()
+        self.query_one("#print-error", Static).update(
+            t("printq.failed", number=self.number) + "\n" + message
+        )
+        self.query_one("#print-hint", Static).update(t("printq.retry_hint"))
+
+    def _done(self) -> None:
+        self.state = "done"
+        self.dismiss("printed")
+
+
+class MenuDialog(Dialog):
+    """A list of actions; Enter picks one, Escape leaves."""
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.title_text = title
+        self.options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="menu-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield OptionList(*[Option(label, id=key) for key, label in self.options], id="menu")
+
+    def on_mount(self) -> None:
+        menu = self.query_one("#menu", OptionList)
+        menu.highlighted = 0
+        menu.focus()
+
+    @on(OptionList.OptionSelected, "#menu")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+class InfoDialog(Dialog):
+    """Read-only text: help, a sale's history."""
+
+    def __init__(self, title: str, body: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.body = body
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="info-dialog", classes="dialog"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.body, id="info-body")
+            yield Static(t("info.hint"), classes="hint")
+
+    def key_enter(self) -> None:
+        self.dismiss(None)
+
+
+def _close_thread_connection() -> None:
+    """A worker thread opened its own SQLite connection (peewee keeps one per thread): close it."""
+    from carnet_tui.store.models import database
+
+    try:
+        if database.obj is not None and not database.obj.is_closed():
+            database.obj.close()
+    except Exception:  # noqa: BLE001 - closing is best effort
+        pass

@@ -1,0 +1,38 @@
+"""Accueil: the application's entries, with the Ventes menu holding Vente de Carnets."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from carnet_tui.texts import t
+from carnet_tui.ui.widgets import KeyBar
+
+
+class HomeScreen(Screen[None]):
+    def __init__(self, venue: str) -> None:
+        super().__init__(id="home-screen")
+        self.venue = venue
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="home"):
+            yield Label(f"{t('app.title')} · {self.venue}", id="home-title")
+            yield Label(t("home.menu.sales"), id="menu-sales", classes="menu-title")
+            yield OptionList(Option(f"{t('home.menu.sale_carnets')}   Alt+A", id="sale-carnets"),
+                             id="home-menu")
+            yield Static(t("home.hint"), id="home-hint")
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        menu = self.query_one("#home-menu", OptionList)
+        menu.highlighted = 0
+        menu.focus()
+
+    @on(OptionList.OptionSelected, "#home-menu")
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id == "sale-carnets":
+            self.app.action_open_sale()  # type: ignore[attr-defined]

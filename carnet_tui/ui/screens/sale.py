@@ -1,0 +1,577 @@
+"""The "Ventes de Carnets" window: one sale, top to bottom as in the manual, at 80×24."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Button, DataTable, Label, OptionList, Static
+from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.money import format_dh
+from carnet_tui.domain.rules import (
+    BENEFICIARY_TYPES,
+    check_quantity,
+    check_validity_days,
+    format_date,
+    valid_until,
+)
+from carnet_tui.services import catalog, sales
+from carnet_tui.services import clients as client_service
+from carnet_tui.services.catalog import ModelView, TariffView
+from carnet_tui.services.clients import ClientView
+from carnet_tui.services.sales import CarnetStatus, LineRequest, PaidLine
+from carnet_tui.texts import t
+from carnet_tui.ui.screens.dialogs import (
+    InfoDialog,
+    MenuDialog,
+    NewClientDialog,
+    PaymentDialog,
+    PrintCarnetDialog,
+    RangeDialog,
+    ReasonDialog,
+    _close_thread_connection,
+)
+from carnet_tui.ui.widgets import ChoiceBar, KeyBar, QuietInput, SoldTable
+
+if TYPE_CHECKING:
+    from carnet_tui.ui.app import CarnetApp
+
+# (column key, text key, width): widths add up to the 78 columns inside the table's frame
+SOLD_COLUMNS = (
+    ("number", "col.number", 14),
+    ("model", "col.model", 10),
+    ("client", "col.client", 10),
+    ("type", "col.type", 2),
+    ("tariff", "col.tariff", 8),
+    ("price", "col.price", 12),
+    ("until", "col.until", 11),
+    ("billets", "col.billets", 4),
+    ("print", "col.print", 6),
+)
+QUANTITY_DEFAULT = "1"
+
+
+def _fit(text: str, width: int) -> str:
+    """Cut to the column, keeping one space before the next column."""
+    room = width - 1
+    return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def print_status_text(carnet: CarnetStatus) -> str:
+    status = carnet.print_status
+    if status == "partial":
+        return t("print.partial", sent=carnet.billets_sent, count=carnet.billets_count)
+    return t(f"print.{status}")
+
+
+class SaleScreen(Screen[None]):
+    """One sale at a time; F8 empties the window for the next."""
+
+    BINDINGS = [
+        Binding("f2", "search", t("key.search"), key_display="F2", id="sale-search"),
+        Binding("f3", "new_client", t("key.new_client"), key_display="F3", id="sale-new-client"),
+        Binding("f4", "pay", t("key.pay"), key_display="F4", id="sale-pay"),
+        Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close"),
+        Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize"),
+        Binding("escape", "app.go_home", t("key.home"), key_display="Échap", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(id="sale-screen")
+        self.sale_id: int | None = None
+        self.models: list[ModelView] = []
+        self.tariffs: list[TariffView] = []
+        self.clients: list[ClientView] = []
+        self.carnets: dict[str, CarnetStatus] = {}
+
+    @property
+    def carnet_app(self) -> CarnetApp:
+        return self.app  # type: ignore[return-value]
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="sale-header"):
+            yield Label(t("sale.title"), id="sale-title")
+            yield Static("", id="sale-info")
+        with Horizontal(classes="row", id="beneficiary-row"):
+            yield Label(t("sale.beneficiary"), classes="field-label")
+            yield ChoiceBar(
+                [(k, t(f"beneficiary.{k}")) for k in BENEFICIARY_TYPES],
+                letters={k: k for k in BENEFICIARY_TYPES},
+                value="V",
+                id="beneficiary-type",
+            )
+        with Horizontal(classes="row", id="client-row"):
+            yield Label(t("sale.client"), classes="field-label")
+            yield QuietInput(placeholder=t("sale.search_placeholder"), id="client-search", compact=True,
+                             max_length=client_service.SEARCH_MAX_CHARS)
+        with Horizontal(id="lists"):
+            yield OptionList(id="client-results", classes="box")
+            yield OptionList(id="carnet-list", classes="box")
+            yield DataTable(id="tariff-table", classes="box", cursor_type="row", cell_padding=0,
+                            zebra_stripes=False)
+        with Horizontal(classes="row", id="line-row"):
+            yield Label(t("sale.quantity"), classes="field-label")
+            yield QuietInput(QUANTITY_DEFAULT, id="quantity", compact=True, max_length=6)
+            yield Label(t("sale.validity"), classes="field-label")
+            yield QuietInput("", id="validity-days", compact=True, max_length=6)
+            yield Label(t("sale.days"), classes="unit")
+            yield Static("", id="valid-until")
+            yield Label(t("sale.total"), classes="field-label")
+            yield Static("", id="total")
+        with Horizontal(classes="row", id="message-row"):
+            yield Static("", id="line-error", classes="error")
+            yield Button(t("sale.finalize_button"), id="finalize", variant="success", compact=True)
+        yield SoldTable(id="sold-table", classes="box", cursor_type="row", cell_padding=0)
+        yield KeyBar()
+
+    def on_mount(self) -> None:
+        self.query_one("#client-results").border_title = t("sale.clients")
+        self.query_one("#carnet-list").border_title = t("sale.carnets")
+        tariffs = self.query_one("#tariff-table", DataTable)
+        tariffs.border_title = t("sale.tariffs")
+        tariffs.add_column(t("col.tariff_label"), key="label", width=13)
+        tariffs.add_column(Text(t("col.tariff_price"), justify="right"), key="price", width=12)
+        sold = self.query_one("#sold-table", SoldTable)
+        sold.border_title = t("sale.sold")
+        for key, text_key, width in SOLD_COLUMNS:
+            sold.add_column(t(text_key), key=key, width=width)
+        self.load_models()
+        self.reset_window()
+
+    # ----------------------------------------------------------------- state
+    @property
+    def beneficiary(self) -> str:
+        return self.query_one("#beneficiary-type", ChoiceBar).value
+
+    def current_model(self) -> ModelView | None:
+        index = self.query_one("#carnet-list", OptionList).highlighted
+        return self.models[index] if index is not None and index < len(self.models) else None
+
+    def current_tariff(self) -> TariffView | None:
+        table = self.query_one("#tariff-table", DataTable)
+        if not self.tariffs or table.cursor_row is None or table.cursor_row >= len(self.tariffs):
+            return None
+        return self.tariffs[table.cursor_row]
+
+    def current_client(self) -> ClientView | None:
+        index = self.query_one("#client-results", OptionList).highlighted
+        return self.clients[index] if index is not None and index < len(self.clients) else None
+
+    def reset_window(self) -> None:
+        """The window as for a new sale: nothing sold, fields back to their defaults."""
+        self.sale_id = None
+        self.carnets = {}
+        self.query_one("#sold-table", SoldTable).clear()
+        self.query_one("#sold-table").border_subtitle = ""
+        self.query_one("#beneficiary-type", ChoiceBar).value = "V"
+        self.query_one("#client-search", QuietInput).value = ""
+        self.query_one("#quantity", QuietInput).value = QUANTITY_DEFAULT
+        carnet_list = self.query_one("#carnet-list", OptionList)
+        if self.models:
+            carnet_list.highlighted = 0
+        self.apply_model_defaults()
+        self.set_line_error("")
+        self.update_header()
+        self.run_search("", self.beneficiary)
+        self.query_one("#client-search").focus()
+
+    def update_header(self) -> None:
+        day = format_date(self.carnet_app.today)
+        info = t("sale.new", date=day)
+        if self.sale_id is not None:
+            view = sales.get_sale(self.sale_id)
+            if view.number is not None:
+                day = format_date(view.sale_date or self.carnet_app.today)
+                info = t("sale.number", number=view.number, date=day)
+                if view.status != "open":
+                    info += f" · {t('sale.closed')}"
+        self.query_one("#sale-info", Static).update(info)
+
+    def set_line_error(self, message: str, field: str | None = None) -> None:
+        self.query_one("#line-error", Static).update(message)
+        for field_id in ("quantity", "validity-days"):
+            self.query_one(f"#{field_id}").set_class(field_id == field, "-invalid")
+
+    def say(self, message: str) -> None:
+        """Information for the cashier, in the sold table's frame (no timer, nothing blinks)."""
+        self.query_one("#sold-table").border_subtitle = message
+
+    # ----------------------------------------------------------------- catalog
+    def load_models(self) -> None:
+        self.models = catalog.active_models()
+        carnet_list = self.query_one("#carnet-list", OptionList)
+        carnet_list.set_options([Option(_fit(model.name, 24)) for model in self.models])
+        if self.models:
+            carnet_list.highlighted = 0
+
+    @on(OptionList.OptionHighlighted, "#carnet-list")
+    def model_highlighted(self) -> None:
+        self.apply_model_defaults()
+
+    def apply_model_defaults(self) -> None:
+        model = self.current_model()
+        box = self.query_one("#carnet-list")
+        box.border_subtitle = f"{model.billets_count} b. · {model.validity_days} j" if model else ""
+        if model is not None:
+            self.query_one("#validity-days", QuietInput).value = str(model.validity_days)
+        self.load_tariffs()
+
+    def load_tariffs(self) -> None:
+        model = self.current_model()
+        self.tariffs = catalog.tariffs_for(model.id, self.beneficiary) if model else []
+        table = self.query_one("#tariff-table", DataTable)
+        table.clear()
+        for tariff in self.tariffs:
+            table.add_row(_fit(tariff.label, 13), Text(format_dh(tariff.price_cents), justify="right"))
+        table.border_subtitle = "" if self.tariffs else t("sale.tariffs.none")
+        self.recompute()
+
+    @on(DataTable.RowHighlighted, "#tariff-table")
+    def tariff_highlighted(self) -> None:
+        self.recompute()
+
+    @on(ChoiceBar.Changed, "#beneficiary-type")
+    def beneficiary_changed(self, event: ChoiceBar.Changed) -> None:
+        self.load_tariffs()
+        self.run_search(self.query_one("#client-search", QuietInput).value, event.value)
+
+    # ----------------------------------------------------------------- live fields
+    @on(QuietInput.Changed, "#quantity")
+    @on(QuietInput.Changed, "#validity-days")
+    def field_changed(self) -> None:
+        self.recompute()
+
+    def recompute(self) -> None:
+        """Valid-until and total, as typed; a wrong value is named beside the fields."""
+        until = self.query_one("#valid-until", Static)
+        total = self.query_one("#total", Static)
+        error, field = "", None
+        try:
+            days = check_validity_days(self.query_one("#validity-days", QuietInput).value)
+            until.update(t("sale.until", date=format_date(valid_until(self.carnet_app.today, days))))
+        except DomainError as exc:
+            until.update("")
+            error, field = exc.message, "validity-days"
+        tariff = self.current_tariff()
+        try:
+            quantity = check_quantity(self.query_one("#quantity", QuietInput).value)
+            total.update(format_dh(tariff.price_cents * quantity) if tariff else "—")
+        except DomainError as exc:
+            total.update("—")
+            error, field = exc.message, "quantity"
+        self.set_line_error(error, field)
+
+    # ----------------------------------------------------------------- clients
+    @on(QuietInput.Changed, "#client-search")
+    def search_changed(self, event: QuietInput.Changed) -> None:
+        self.run_search(event.value, self.beneficiary)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, kind: str) -> None:
+        """Off the UI thread, latest query wins: typing never waits for the database."""
+        worker = get_current_worker()
+        try:
+            found = client_service.search(text, kind, limit=20)
+        except DomainError:
+            found = []
+        finally:
+            _close_thread_connection()
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self.show_clients, found)
+
+    def show_clients(self, found: list[ClientView]) -> None:
+        previous = self.current_client()
+        self.clients = found
+        results = self.query_one("#client-results", OptionList)
+        results.set_options([Option(_fit(c.name, 24) if c.name else "?") for c in found])
+        if found:
+            ids = [c.id for c in found]
+            results.highlighted = ids.index(previous.id) if previous and previous.id in ids else 0
+        results.border_subtitle = str(len(found)) if found else t("sale.clients.none")
+
+    @on(OptionList.OptionSelected, "#client-results")
+    def client_chosen(self) -> None:
+        self.query_one("#carnet-list").focus()
+
+    @on(OptionList.OptionSelected, "#carnet-list")
+    def model_chosen(self) -> None:
+        self.query_one("#tariff-table").focus()
+
+    @on(DataTable.RowSelected, "#tariff-table")
+    def tariff_chosen(self) -> None:
+        self.query_one("#quantity").focus()
+
+    @on(QuietInput.Submitted, "#client-search")
+    def search_submitted(self) -> None:
+        self.query_one("#client-results").focus()
+
+    @on(QuietInput.Submitted, "#quantity")
+    def quantity_submitted(self) -> None:
+        self.query_one("#validity-days").focus()
+
+    @on(QuietInput.Submitted, "#validity-days")
+    def validity_submitted(self) -> None:
+        self.action_pay()
+
+    def action_search(self) -> None:
+        self.query_one("#client-search").focus()
+
+    def action_new_client(self) -> None:
+        def created(client: ClientView | None) -> None:
+            if client is None:
+                return
+            self.query_one("#beneficiary-type", ChoiceBar).value = client.beneficiary_type
+            self.query_one("#client-search", QuietInput).value = client.name
+            self.say(t("msg.client_created", name=client.name))
+
+        self.app.push_screen(NewClientDialog(self.beneficiary), callback=created)
+
+    # ----------------------------------------------------------------- paying a line
+    def line_request(self) -> LineRequest:
+        model = self.current_model()
+        if model is None:
+            raise DomainError("err.model.not_found", field="model")
+        tariff = self.current_tariff()
+        if tariff is None:
+            raise DomainError("err.tariff.not_found", field="tariff")
+        client = self.current_client()
+        return LineRequest(
+            beneficiary_type=self.beneficiary,
+            model_id=model.id,
+            tariff_id=tariff.id,
+            quantity=check_quantity(self.query_one("#quantity", QuietInput).value),
+            validity_days=check_validity_days(self.query_one("#validity-days", QuietInput).value),
+            client_id=client.id if client else None,
+        )
+
+    def action_pay(self) -> None:
+        try:
+            request = self.line_request()
+            total = sales.quote(request)
+        except DomainError as exc:
+            field = {"quantity": "quantity", "validity": "validity-days"}.get(exc.field or "")
+            self.set_line_error(exc.message, field)
+            if field:
+                self.query_one(f"#{field}").focus()
+            return
+        model, tariff = self.current_model(), self.current_tariff()
+        assert model is not None and tariff is not None
+        price = format_dh(tariff.price_cents)
+        summary = t("pay.summary", quantity=request.quantity, model=model.name, price=price)
+        client = self.current_client()
+        if client is not None:
+            summary += f"\n{t('col.client')} : {client.name} ({t('beneficiary.' + request.beneficiary_type)})"
+
+        def submit(payment: object) -> PaidLine:
+            if self.sale_id is None:
+                self.sale_id = sales.open_sale()
+            return sales.pay_line(self.sale_id, request, payment, today=self.carnet_app.today)  # type: ignore[arg-type]
+
+        def paid(line: PaidLine | None) -> None:
+            if line is None:
+                return
+            self.refresh_sold()
+            self.update_header()
+            self.say(t("msg.paid", numbers=", ".join(line.carnet_numbers)))
+            self.query_one("#sold-table").focus()
+
+        self.app.push_screen(PaymentDialog(total, summary, submit), callback=paid)
+
+    # ----------------------------------------------------------------- the sold table
+    def refresh_sold(self) -> None:
+        table = self.query_one("#sold-table", SoldTable)
+        row = table.cursor_row
+        table.clear()
+        self.carnets = {}
+        if self.sale_id is None:
+            return
+        for carnet in sales.sale_carnets(self.sale_id):
+            self.carnets[str(carnet.carnet_id)] = carnet
+            values = {
+                "number": carnet.number,
+                "model": carnet.model_name,
+                "client": carnet.client_name or "—",
+                "type": carnet.beneficiary_type,
+                "tariff": carnet.tariff_label,
+                "price": format_dh(carnet.unit_price_cents),
+                "until": format_date(carnet.valid_until),
+                "billets": str(carnet.billets_count),
+                "print": print_status_text(carnet),
+            }
+            style = "strike dim" if carnet.voided else ""
+            table.add_row(
+                *[Text(_fit(values[key], width), style=style) for key, _, width in SOLD_COLUMNS],
+                key=str(carnet.carnet_id),
+            )
+        if table.row_count:
+            table.move_cursor(row=min(row or 0, table.row_count - 1))
+
+    def selected_carnet(self) -> CarnetStatus | None:
+        table = self.query_one("#sold-table", SoldTable)
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return self.carnets.get(str(key))
+
+    def action_void_row(self) -> None:
+        carnet = self.selected_carnet()
+        if carnet is None:
+            self.say(t("msg.no_row"))
+            return
+
+        def voided(result: object) -> None:
+            if result is None:
+                return
+            self.refresh_sold()
+            self.say(t("msg.voided"))
+
+        self.app.push_screen(
+            ReasonDialog(t("reason.void_title", number=carnet.number),
+                         lambda reason: sales.void_line(carnet.line_id, reason)),
+            callback=voided,
+        )
+
+    # ----------------------------------------------------------------- closing and printing
+    def action_close_sale(self) -> None:
+        if self.sale_id is None or not self.carnets:
+            self.say(t("msg.nothing_to_close"))
+            return
+        try:
+            to_print = sales.close_sale(self.sale_id)
+        except DomainError as exc:
+            self.say(exc.message)
+            return
+        self.refresh_sold()
+        self.update_header()
+        self.say(t("msg.sale_closed"))
+        self.print_carnets(to_print)
+
+    @work(exclusive=True, group="print-sequence")
+    async def print_carnets(self, carnets: list[CarnetStatus]) -> None:
+        """One Yes/No dialog per carnet, in order (push_screen_wait needs a worker)."""
+        for carnet in carnets:
+            if carnet.print_status == "printed":
+                continue
+            result = await self.app.push_screen_wait(
+                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.app.settings)
+            )
+            self.refresh_sold()
+            key = "msg.printed" if result == "printed" else "msg.print_later"
+            self.say(t(key, number=carnet.number))
+
+    def action_finalize(self) -> None:
+        if self.sale_id is not None:
+            try:
+                sales.finalize_sale(self.sale_id)
+            except DomainError as exc:
+                message = t("msg.close_first") if exc.key == "err.sale.not_closed" else exc.message
+                self.say(message)
+                return
+        self.reset_window()
+        self.say(t("msg.finalized"))
+
+    @on(Button.Pressed, "#finalize")
+    def finalize_pressed(self) -> None:
+        self.action_finalize()
+
+    # ----------------------------------------------------------------- row actions (reprints)
+    def action_row_actions(self) -> None:
+        carnet = self.selected_carnet()
+        if carnet is None:
+            self.say(t("msg.no_row"))
+            return
+        options = []
+        if carnet.print_status in ("unprinted", "partial") and self._sale_closed():
+            options.append(("print", t("actions.print")))
+        options += [
+            ("receipt", t("actions.receipt")),
+            ("billets_all", t("actions.billets_all")),
+            ("billets_range", t("actions.billets_range")),
+            ("invoice", t("actions.invoice")),
+            ("history", t("actions.history")),
+        ]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.run_row_action(choice, carnet)
+
+        self.app.push_screen(MenuDialog(t("actions.title", number=carnet.number), options), callback=chosen)
+
+    def _sale_closed(self) -> bool:
+        return self.sale_id is not None and sales.get_sale(self.sale_id).status != "open"
+
+    def run_row_action(self, choice: str, carnet: CarnetStatus) -> None:
+        if choice == "print":
+            self.print_carnets([carnet])
+        elif choice == "history":
+            self.show_history(carnet)
+        elif choice == "billets_range":
+            self.app.push_screen(
+                RangeDialog(carnet.number, carnet.billets_count, lambda *answer: answer),
+                callback=lambda r: r and self.reprint("billets", carnet, r[2], r[0], r[1]),
+            )
+        else:
+            self.app.push_screen(
+                ReasonDialog(t(f"actions.{choice}") + f" · {carnet.number}", lambda reason: reason),
+                callback=lambda reason: reason and self.reprint(choice, carnet, reason),
+            )
+
+    @work(thread=True, exclusive=True, group="reprint", exit_on_error=False)
+    def reprint(self, what: str, carnet: CarnetStatus, reason: str, first: int | None = None,
+                last: int | None = None) -> None:
+        """Reprints go to the printer off the UI thread: a slow serial line must not freeze the till."""
+        settings = self.app.settings  # type: ignore[attr-defined]
+        try:
+            from carnet_tui.services import printing
+
+            if what == "receipt":
+                printing.reprint_receipt(carnet.sale_id, settings, reason)
+                message = t("msg.done")
+            elif what in ("billets", "billets_all"):
+                printing.reprint_billets(carnet.carnet_id, settings, reason, first=first, last=last)
+                message = t("msg.done")
+            else:
+                number = printing.print_invoice(carnet.sale_id, settings, reason=reason)
+                message = t("msg.invoice", number=number)
+        except DomainError as exc:
+            message = exc.message
+        except ImportError:
+            message = t("msg.printing_missing")
+        except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
+            message = getattr(exc, "message", None) or str(exc)
+        finally:
+            _close_thread_connection()
+        self.app.call_from_thread(self.say, message)
+
+    def show_history(self, carnet: CarnetStatus) -> None:
+        try:
+            from carnet_tui.services import printing
+
+            entries = printing.sale_history(carnet.sale_id)
+        except ImportError:
+            self.say(t("msg.printing_missing"))
+            return
+        lines = [_history_line(entry) for entry in entries] or [t("history.empty")]
+        number = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+        self.app.push_screen(InfoDialog(t("history.title", number=number), "\n".join(lines[-14:])))
+
+
+def _history_line(entry: object) -> str:
+    """One line of a sale's history, whatever shape the printing service gives it."""
+    if isinstance(entry, str):
+        return entry
+    if isinstance(entry, dict):
+        return " · ".join(str(v) for v in entry.values() if v not in (None, ""))
+    fields = getattr(entry, "__dataclass_fields__", None)
+    if fields:
+        return " · ".join(str(getattr(entry, f)) for f in fields if getattr(entry, f) not in (None, ""))
+    return str(entry)

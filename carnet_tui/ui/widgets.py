@@ -1,0 +1,153 @@
+"""Small widgets of the carnet screens: a one-line choice bar, quiet inputs, the sold table."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.events import Key
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import DataTable, Input
+
+from carnet_tui.texts import t
+
+
+class QuietInput(Input):
+    """An Input that never blinks: an idle screen must send nothing over SSH."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.cursor_blink = False
+
+
+class ChoiceBar(Widget, can_focus=True):
+    """One line of choices: ←/→ or a letter picks one. Takes one row where a RadioSet takes five."""
+
+    BINDINGS = [
+        Binding("left", "move(-1)", show=False),
+        Binding("right", "move(1)", show=False),
+    ]
+
+    index: reactive[int] = reactive(0)
+
+    class Changed(Message):
+        def __init__(self, bar: ChoiceBar, value: str) -> None:
+            super().__init__()
+            self.bar = bar
+            self.value = value
+
+        @property
+        def control(self) -> ChoiceBar:
+            return self.bar
+
+    def __init__(
+        self,
+        choices: Sequence[tuple[str, str]],
+        letters: dict[str, str] | None = None,
+        value: str | None = None,
+        *,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.choices = list(choices)
+        self.letters = {k.lower(): v for k, v in (letters or {}).items()}
+        if value is not None:
+            self.set_reactive(ChoiceBar.index, self._index_of(value))
+
+    def _index_of(self, value: str) -> int:
+        return next(i for i, (v, _) in enumerate(self.choices) if v == value)
+
+    @property
+    def value(self) -> str:
+        return self.choices[self.index][0]
+
+    @value.setter
+    def value(self, value: str) -> None:
+        self.index = self._index_of(value)
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        for i, (_, label) in enumerate(self.choices):
+            if i == self.index:
+                text.append(f"[{label}]", style="reverse bold" if self.has_focus else "bold underline")
+            else:
+                text.append(f" {label} ")
+            text.append(" ")
+        return text
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return 1
+
+    def watch_index(self, old: int, new: int) -> None:
+        if old != new:
+            self.post_message(self.Changed(self, self.value))
+
+    def action_move(self, step: int) -> None:
+        self.index = (self.index + step) % len(self.choices)
+
+    def on_key(self, event: Key) -> None:
+        char = (event.character or "").lower()
+        if char and char in self.letters:
+            event.stop()
+            event.prevent_default()
+            self.value = self.letters[char]
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+
+class SoldTable(DataTable):
+    """The bottom table; F7, Shift+F10 and Delete act on its row."""
+
+    BINDINGS = [
+        Binding("f7", "screen.row_actions", t("key.actions"), key_display="F7"),
+        Binding("shift+f10", "screen.row_actions", t("key.actions"), show=False),
+        Binding("delete", "screen.void_row", t("key.void"), key_display="Suppr"),
+    ]
+
+
+class KeyBar(Widget):
+    """The footer on two lines: every action of the focused zone fits in 80 columns.
+
+    Textual's Footer keeps to one line and cuts what does not fit; a cashier must see every key.
+    """
+
+    DEFAULT_CSS = """
+    KeyBar { height: auto; max-height: 2; dock: bottom; }
+    """
+
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+
+    def _bindings_changed(self, screen: object) -> None:
+        if self.is_attached and screen is self.screen:
+            self.refresh(layout=True)
+
+    def items(self) -> list[tuple[str, str, bool]]:
+        seen: set[str] = set()
+        items = []
+        for _node, binding, enabled, _tooltip in self.screen.active_bindings.values():
+            if not binding.show or binding.action in seen:
+                continue
+            seen.add(binding.action)
+            items.append((self.app.get_key_display(binding), binding.description, enabled))
+        if self.app.ENABLE_COMMAND_PALETTE:
+            items.append(("^P", t("key.palette"), True))
+        return items
+
+    def render(self) -> Text:
+        text = Text(no_wrap=False, overflow="fold")
+        for index, (key, description, enabled) in enumerate(self.items()):
+            if index:
+                text.append("  ")
+            style = "" if enabled else "dim"
+            text.append(key, style=f"bold reverse {style}".strip())
+            text.append("\u00a0" + description.replace(" ", "\u00a0"), style=style)
+        return text
