@@ -177,3 +177,45 @@ def test_the_cli_does_not_import_textual_until_run(env: dict[str, str]) -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert result.returncode == 0, result.stderr
+
+
+def _run_in_terminal(args: list[str], env: dict[str, str], ready: bytes, keys: bytes) -> tuple[int, bytes]:
+    """Start the app on a real pseudo-terminal (80×24), wait for ``ready`` on screen, type ``keys``."""
+    import fcntl
+    import pty
+    import select
+    import struct
+    import termios
+    import time
+
+    pid, fd = pty.fork()
+    if pid == 0:  # child: the real program, as a cashier would start it
+        os.execve(sys.executable, [sys.executable, "-m", "carnet_tui", *args], {**env, "TERM": "xterm"})
+    fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
+    screen, sent = b"", False
+    give_up = time.monotonic() + 90  # a hang guard, not a speed assertion
+    while time.monotonic() < give_up:
+        if select.select([fd], [], [], 0.2)[0]:
+            try:
+                chunk = os.read(fd, 65536)
+            except OSError:  # the child closed the terminal: it has quit
+                break
+            if not chunk:
+                break
+            screen += chunk
+        if not sent and ready in screen:
+            os.write(fd, keys)
+            sent = True
+    else:
+        os.kill(pid, 9)
+    _, status = os.waitpid(pid, 0)
+    os.close(fd)
+    return os.waitstatus_to_exitcode(status), screen
+
+
+def test_run_fills_an_empty_store_then_opens_the_counter(tmp_path: Path, env: dict[str, str]) -> None:
+    pytest.importorskip("carnet_tui.ui.app")
+    db = tmp_path / "first.db"
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"Quitter", keys=b"\x11")
+    assert code == 0, screen[-2000:]
+    assert count(db, "client") >= 200 and count(db, "carnet_model") >= 3
