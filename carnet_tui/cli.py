@@ -95,7 +95,12 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if _store_is_empty():
         from carnet_tui.services import demo
 
-        demo.load_demo()  # first use: a counter with something to sell
+        try:
+            demo.load_demo()  # first use: a counter with something to sell
+        except DomainError as exc:
+            if exc.key != "err.demo.missing":  # an install without data/ still opens the counter
+                raise
+            print(t("cli.demo.unavailable"), file=sys.stderr)
     from carnet_tui.ui.app import run_app  # textual only now, not for init/import
 
     run_app(settings)
@@ -147,6 +152,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return COMMANDS[args.command or "run"](settings, args)
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
+        return EXIT_REFUSED
+    except DatabaseError as exc:  # disk full, file vanished, server gone: a message, not a traceback
+        print(t("err.db.failed", detail=str(exc)), file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)

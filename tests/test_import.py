@@ -272,3 +272,20 @@ def test_many_bad_rows_report_is_capped(connected, tmp_path: Path) -> None:
     assert len(caught.value.errors) == 80
     assert "80 erreur(s)" in caught.value.message
     assert caught.value.message.count("\n") < 60
+
+
+def test_catalog_csv_optional_columns(connected, tmp_path: Path) -> None:
+    text = (
+        "model,billets_count,validity_days,tariff,price,active,position\n"
+        'Ancien,10,30,Unique,"100,00",non,9\n'
+    )
+    assert import_files([write(tmp_path, "cat.csv", text)]).models == 1
+    model = CarnetModel.get(CarnetModel.name == "Ancien")
+    assert (model.active, model.position) == (False, 9)
+    assert Tariff.get(Tariff.model == model).beneficiary_types == ""
+    assert catalog.active_models() == []
+
+
+def test_a_row_with_too_many_cells(connected, tmp_path: Path) -> None:
+    errors = refused([write(tmp_path, "clients.csv", CLIENTS_CSV + "Ali,0612345678,,V,note,extra\n")])
+    assert errors == ["clients.csv, ligne 5 : 6 colonnes au lieu de 5"]

@@ -120,7 +120,7 @@ def generate_clients(count: int, seed: int = 0) -> int:
             # an imported client may already hold one of these numbers: that one goes without
             taken = {
                 m for (m,) in Client.select(Client.member_number)
-                .where(Client.member_number.between(members[0], members[-1])).tuples()
+                .where(Client.member_number.in_(members)).tuples()
             }
             rows = [
                 check_client(synthetic_client(rng, next(kinds), "" if m in taken else m)) for m in members

@@ -32,7 +32,10 @@ MAX_REPORTED = 50  # a file with thousands of bad rows: the first ones are enoug
 _CLIENT_BATCH = 4000  # 7 columns per row stays under SQLite's 32 766 bound variables
 
 CLIENT_COLUMNS = ("name", "phone", "member_number", "beneficiary_type", "note")
-CATALOG_COLUMNS = ("model", "billets_count", "validity_days", "tariff", "price", "beneficiary_types")
+CATALOG_COLUMNS = (
+    "model", "billets_count", "validity_days", "tariff", "price", "beneficiary_types", "active", "position",
+)
+CATALOG_REQUIRED = ("model", "billets_count", "validity_days", "tariff", "price")
 MODEL_KEYS = ("name", "billets_count", "validity_days", "active", "position", "tariff")
 TARIFF_KEYS = ("label", "price", "beneficiary_types")
 
@@ -215,6 +218,8 @@ def _read_text(path: Path) -> str:
         raise DomainError("err.import.missing", file=str(path)) from exc
     except UnicodeDecodeError as exc:
         raise DomainError("err.import.encoding", file=path.name) from exc
+    except OSError as exc:  # permission denied, I/O error
+        raise DomainError("err.import.unreadable", file=str(path), detail=exc.strerror or str(exc)) from exc
 
 
 def _dialect_delimiter(header_line: str) -> str:
@@ -232,7 +237,7 @@ def _read_csv(path: Path, text: str, errors: _Collector) -> ImportBatch:
         raise DomainError("err.import.empty", file=name) from exc
     head = Where(name, 1)
     if "model" in header:
-        kind, columns, required = "catalog", CATALOG_COLUMNS, CATALOG_COLUMNS
+        kind, columns, required = "catalog", CATALOG_COLUMNS, CATALOG_REQUIRED
     elif "name" in header:
         kind, columns, required = "clients", CLIENT_COLUMNS, ("name", "beneficiary_type")
     else:
@@ -256,7 +261,7 @@ def _read_csv(path: Path, text: str, errors: _Collector) -> ImportBatch:
             continue
         where = Where(name, line)
         if len(cells) > len(header):
-            errors.add(where, t("err.import.value", column="…", value=f"{len(cells)} colonnes"))
+            errors.add(where, t("err.import.cells", found=len(cells), expected=len(header)))
             continue
         raw = dict(zip(header, cells, strict=False))
         try:
