@@ -1,0 +1,505 @@
+"""Printing, as the UI calls it (from a worker thread): billets, receipt, invoice, reprints, history.
+
+The journal, and the rule a cashier and a manager can rely on:
+- Each billet's original print is journaled on its row: ``unprinted`` → ``pending`` (committed
+  before its bytes leave) → ``sent`` (committed once the printer took them: for a serial or network
+  printer, once the OS output queue drained). Each attempt also gets a ``PrintJournal`` row
+  (pending → sent | failed).
+- ``print_carnet`` resumes at the first billet not ``sent``. A billet found ``pending`` (a failure
+  or a crash while its bytes were leaving) may have come out whole, in part, or not at all; nobody
+  can tell. It is therefore printed again **marked DUPLICATA**, logged in the sale's history
+  ("reprise après incident") and then set ``sent``. So: **a billet number never comes out twice
+  without DUPLICATA on the second copy**, and a billet without DUPLICATA is always the first copy.
+- Reprints of billets are always DUPLICATA, need a reason, are logged before their bytes leave,
+  and are refused for a billet never printed (print the carnet first: an original must exist).
+- Receipt and invoice: the first successful print is the original, recorded in the history as
+  "original" once the printer took it; every later print is DUPLICATA, needs a reason, is logged
+  first. A failed first print leaves no original recorded (a torn ticket is no document), so the
+  next attempt prints the original again. The invoice number is allocated with the Invoice row in
+  one transaction at the first print request, per year of issue, gap-free (F2026-00001).
+- Nothing prints for a sale not closed (committed and locked), nor for a voided line's carnets.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.numbering import invoice_number
+from carnet_tui.printing import layouts
+from carnet_tui.printing.devices import Device, DeviceError, open_device
+from carnet_tui.printing.layouts import BilletData, LayoutError, Page
+from carnet_tui.services import sales
+from carnet_tui.services.sales import CarnetStatus, current_cashier, next_in_series
+from carnet_tui.settings import Settings
+from carnet_tui.store import db as store
+from carnet_tui.store.models import (
+    Billet,
+    Carnet,
+    Invoice,
+    PrintJournal,
+    ReprintLog,
+    Sale,
+    SaleLine,
+    now,
+)
+from carnet_tui.texts import t
+
+REASON_MAX = 300
+PRINTABLE = ("closed", "finalized")
+ORIGINAL, DUPLICATE = "original", "duplicata"
+
+Progress = Callable[[int, int], None]
+
+
+class PrinterError(Exception):
+    """The printer failed; ``message`` says what in French, ``kind`` for the UI's choices."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _printer_error(err: DeviceError, settings: Settings) -> PrinterError:
+    params = {
+        "device": err.device,
+        "url": err.device,
+        "seconds": f"{settings.printer.write_timeout_s:g}",
+        "detail": err.detail,
+    }
+    return PrinterError(err.kind, t(f"print.err.{err.kind}", **params))
+
+
+def _page(settings: Settings) -> Page:
+    page = Page.from_settings(settings.printer)
+    try:
+        layouts.render_bytes([], page)  # checks the profile knows the code page
+    except LayoutError as exc:
+        raise PrinterError("codepage", str(exc)) from exc
+    except Exception as exc:  # noqa: BLE001 (an unknown profile name)
+        raise PrinterError("driver", t("print.err.driver", device=page.profile, detail=str(exc))) from exc
+    return page
+
+
+@contextlib.contextmanager
+def _printer(settings: Settings) -> Iterator[Device]:
+    """The open printer; before anything goes pending, a printer that says "no paper" is refused."""
+    try:
+        device = open_device(settings.printer, settings.data_dir)
+    except DeviceError as err:
+        raise _printer_error(err, settings) from err
+    try:
+        state = device.status()
+        if state in ("no_paper", "offline"):
+            raise DeviceError(state, device.name)
+        yield device
+    except DeviceError as err:
+        device.close(discard=True)
+        raise _printer_error(err, settings) from err
+    except BaseException:
+        device.close(discard=True)
+        raise
+    else:
+        device.close()
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join(str(reason or "").split())
+    if not reason:
+        raise DomainError("err.print.reason_required", field="reason")
+    if len(reason) > REASON_MAX:
+        raise DomainError("err.text.too_long", field="reason", max=REASON_MAX)
+    return reason
+
+
+def _who(by: str | None) -> str:
+    return (by or current_cashier())[:40]
+
+
+def _printable_sale(sale: Sale | None) -> Sale:
+    if sale is None:
+        raise DomainError("err.sale.not_found")
+    if sale.status not in PRINTABLE:
+        raise DomainError("err.print.sale_not_closed")
+    return sale
+
+
+def _printable_carnet(carnet_id: int) -> Carnet:
+    carnet = Carnet.get_or_none(Carnet.id == carnet_id)
+    if carnet is None:
+        raise DomainError("err.print.carnet_not_found")
+    if carnet.line.voided:
+        raise DomainError("err.print.voided")
+    _printable_sale(carnet.sale)
+    return carnet
+
+
+def _billet_data(carnet: Carnet, billet: Billet, settings: Settings, duplicate: bool) -> BilletData:
+    line = carnet.line
+    return BilletData(
+        venue_name=settings.venue.name,
+        model_name=line.model_name,
+        carnet_number=carnet.number,
+        billet_number=billet.number,
+        seq=billet.seq,
+        count=carnet.billets_count,
+        client_name=line.client.name if line.client_id else "",
+        beneficiary_label=t(f"beneficiary.{line.beneficiary_type}"),
+        valid_until=carnet.valid_until,
+        duplicate=duplicate,
+    )
+
+
+def _send_billet(
+    device: Device, billet_id: int, data: bytes, duplicate: bool, log: dict | None = None
+) -> None:
+    """One billet through the journal: pending (committed) → bytes → sent, or failed and raise."""
+
+    def pending() -> int:
+        billet = Billet.get_by_id(billet_id)
+        if billet.print_state == "unprinted":
+            billet.print_state = "pending"
+            billet.save()
+        if log:
+            ReprintLog.create(**log)
+        return PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120]).id
+
+    journal_id = store.write(pending)
+    try:
+        device.write(data)
+    except DeviceError as err:
+        error = f"{err.kind}: {err.detail}"[:500]
+        failed = PrintJournal.update(status="failed", error=error).where(PrintJournal.id == journal_id)
+        store.write(failed.execute)
+        raise
+
+    def sent() -> None:
+        when = now()
+        PrintJournal.update(status="sent", sent_at=when).where(PrintJournal.id == journal_id).execute()
+        Billet.update(print_state="sent", sent_at=when).where(
+            (Billet.id == billet_id) & (Billet.print_state != "sent")
+        ).execute()
+
+    store.write(sent)
+
+
+def _close_stale_journal(carnet_id: int) -> None:
+    """Journal rows still pending from a crashed run never got an answer: say so."""
+    ids = Billet.select(Billet.id).where(Billet.carnet == carnet_id)
+    store.write(
+        lambda: PrintJournal.update(status="failed", error="interrupted: no answer recorded")
+        .where((PrintJournal.billet.in_(ids)) & (PrintJournal.status == "pending"))
+        .execute()
+    )
+
+
+def print_carnet(carnet_id: int, settings: Settings, on_progress: Progress | None = None) -> None:
+    """Print the carnet's billets from the first one not sent; ``on_progress(sent, total)``.
+
+    Raises ``PrinterError`` on a printer failure (call again to continue: "Réessayer"), and
+    ``DomainError`` for a carnet that may not print (sale not closed, line voided).
+    """
+    carnet = _printable_carnet(carnet_id)
+    page = _page(settings)
+    todo = list(
+        Billet.select().where((Billet.carnet == carnet) & (Billet.print_state != "sent")).order_by(Billet.seq)
+    )
+    total = carnet.billets_count
+    done = total - len(todo)
+    if on_progress:
+        on_progress(done, total)
+    if not todo:
+        return
+    _close_stale_journal(carnet.id)
+    with _printer(settings) as device:
+        for billet in todo:
+            duplicate = billet.print_state == "pending"
+            log = None
+            if duplicate:  # maybe already out once: the second copy says so, and the history too
+                log = dict(
+                    sale=carnet.sale_id, what="billets", detail=f"{billet.number} {DUPLICATE} (reprise)",
+                    reason=t("history.resume_reason"), done_by=_who(None),
+                )
+            data = layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
+            _send_billet(device, billet.id, data, duplicate, log)
+            done += 1
+            if on_progress:
+                on_progress(done, total)
+
+
+def _whole(value: object) -> int:
+    if isinstance(value, bool):
+        raise DomainError("err.print.range_not_number", field="range")
+    if isinstance(value, int):
+        return value
+    text = str(value).strip()
+    if not text.isdigit() or len(text) > 6:
+        raise DomainError("err.print.range_not_number", field="range")
+    return int(text)
+
+
+def check_range(first: object, last: object, count: int) -> tuple[int, int]:
+    """``first``–``last`` (blank = 1 / count) within 1..count, in order; else a clear error."""
+    low = 1 if first is None or str(first).strip() == "" else _whole(first)
+    high = count if last is None or str(last).strip() == "" else _whole(last)
+    if not 1 <= low <= high <= count:
+        raise DomainError("err.print.range", field="range", first=low, last=high, count=count)
+    return low, high
+
+
+def reprint_billets(
+    carnet_id: int, settings: Settings, reason: str, first: int | None = None, last: int | None = None,
+    by: str | None = None, on_progress: Progress | None = None,
+) -> None:
+    """Billets ``first``–``last`` (default: all) again, each marked DUPLICATA, logged with why."""
+    why = _reason(reason)
+    carnet = _printable_carnet(carnet_id)
+    low, high = check_range(first, last, carnet.billets_count)
+    billets = list(
+        Billet.select()
+        .where((Billet.carnet == carnet) & (Billet.seq >= low) & (Billet.seq <= high))
+        .order_by(Billet.seq)
+    )
+    for billet in billets:
+        if billet.print_state == "unprinted":
+            raise DomainError("err.print.never_printed", field="range", number=billet.number)
+    page = _page(settings)
+    total, done = len(billets), 0
+    log = dict(
+        sale=carnet.sale_id, what="billets", detail=f"{carnet.number} {low}-{high} {DUPLICATE}",
+        reason=why, done_by=_who(by),
+    )
+    with _printer(settings) as device:
+        for billet in billets:
+            data = layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
+            _send_billet(device, billet.id, data, True, log)
+            log = None  # one history row for the whole range
+            done += 1
+            if on_progress:
+                on_progress(done, total)
+
+
+# --- receipt ---------------------------------------------------------------------------------------
+
+
+def _receipt_data(sale: Sale, settings: Settings, duplicate: bool) -> layouts.ReceiptData:
+    lines = []
+    total = 0
+    for line in SaleLine.select().where(SaleLine.sale == sale).order_by(SaleLine.position):
+        payment = next(iter(line.payments), None)  # one Règlement per line
+        numbers = [c.number for c in Carnet.select().where(Carnet.line == line).order_by(Carnet.index)]
+        method = payment.method if payment else ""
+        lines.append(
+            layouts.ReceiptLine(
+                quantity=line.quantity,
+                model_name=line.model_name,
+                unit_price_cents=line.unit_price_cents,
+                total_cents=line.total_cents,
+                client_name=line.client.name if line.client_id else "",
+                beneficiary_label=t(f"beneficiary.{line.beneficiary_type}"),
+                carnet_numbers=numbers,
+                method_label=t(f"method.{method}") if method else "",
+                tendered_cents=payment.tendered_cents if payment else line.total_cents,
+                change_cents=payment.change_cents if payment else 0,
+                cash=method == "cash",
+                voided=line.voided,
+            )
+        )
+        if not line.voided:
+            total += line.total_cents
+    when = sale.closed_at or sale.opened_at
+    return layouts.ReceiptData(settings.venue, sale.number, when, sale.cashier, lines, total, duplicate)
+
+
+def _original_printed(sale_id: int, what: str) -> bool:
+    return (
+        ReprintLog.select()
+        .where(
+            (ReprintLog.sale == sale_id) & (ReprintLog.what == what) & (ReprintLog.detail.endswith(ORIGINAL))
+        )
+        .exists()
+    )
+
+
+def _print_once(settings: Settings, data: bytes) -> None:
+    with _printer(settings) as device:
+        device.write(data)
+
+
+def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | None = None) -> bool:
+    """The receipt: the original the first time, DUPLICATA after (reason needed). True if duplicate."""
+    sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+    if _original_printed(sale.id, "receipt"):
+        reprint_receipt(sale_id, settings, reason, by)
+        return True
+    page = _page(settings)
+    _print_once(settings, layouts.receipt_bytes(_receipt_data(sale, settings, False), page))
+    store.write(lambda: ReprintLog.create(sale=sale.id, what="receipt", detail=ORIGINAL, done_by=_who(by)))
+    return False
+
+
+def reprint_receipt(sale_id: int, settings: Settings, reason: str, by: str | None = None) -> None:
+    """The receipt again, marked DUPLICATA, logged (before printing) with who and why."""
+    why = _reason(reason)
+    sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+    page = _page(settings)
+    data = layouts.receipt_bytes(_receipt_data(sale, settings, True), page)
+    who = _who(by)
+    store.write(
+        lambda: ReprintLog.create(sale=sale.id, what="receipt", detail=DUPLICATE, reason=why, done_by=who)
+    )
+    _print_once(settings, data)
+
+
+def receipt_preview(sale_id: int, settings: Settings) -> str:
+    sale = Sale.get_or_none(Sale.id == sale_id)
+    if sale is None:
+        raise DomainError("err.sale.not_found")
+    return layouts.receipt_text(_receipt_data(sale, settings, False), Page.from_settings(settings.printer))
+
+
+# --- invoice ---------------------------------------------------------------------------------------
+
+
+def _invoice_data(sale: Sale, invoice: Invoice, settings: Settings, duplicate: bool) -> layouts.InvoiceData:
+    lines = [
+        layouts.InvoiceLine(line.quantity, line.model_name, line.unit_price_cents, line.total_cents)
+        for line in SaleLine.select()
+        .where((SaleLine.sale == sale) & (SaleLine.voided == False))  # noqa: E712
+        .order_by(SaleLine.position)
+    ]
+    return layouts.InvoiceData(
+        venue=settings.venue,
+        number=invoice.number,
+        issued=invoice.issued_at.date() if isinstance(invoice.issued_at, datetime) else invoice.issued_at,
+        sale_number=sale.number,
+        sale_date=sale.sale_date,
+        client_name=invoice.client.name if invoice.client_id else "",
+        lines=lines,
+        total_cents=sum(line.total_cents for line in lines),
+        duplicate=duplicate,
+    )
+
+
+def print_invoice(
+    sale_id: int, settings: Settings, reason: str = "", by: str | None = None, today: date | None = None
+) -> str:
+    """Print the sale's invoice; returns its number.
+
+    The first request allocates the next number of the year's series and creates the Invoice row
+    (one transaction); the first successful print is the original; later ones are DUPLICATA and
+    need a reason.
+    """
+    page = _page(settings)
+
+    def transaction() -> tuple[Invoice, bool]:
+        sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+        invoice = Invoice.get_or_none(Invoice.sale == sale)
+        if invoice is None:
+            paid = (
+                SaleLine.select()
+                .where((SaleLine.sale == sale) & (SaleLine.voided == False))  # noqa: E712
+                .order_by(SaleLine.position)
+            )
+            if not paid.exists():
+                raise DomainError("err.print.no_lines")
+            issued = today or date.today()
+            seq = next_in_series(f"invoice:{issued.year}")
+            first_client = next((line.client_id for line in paid if line.client_id), None)
+            invoice = Invoice.create(
+                sale=sale,
+                number=invoice_number(issued.year, seq),
+                year=issued.year,
+                issued_at=datetime.combine(issued, now().time()),
+                client=first_client,
+            )
+        duplicate = _original_printed(sale.id, "invoice")
+        if duplicate:
+            ReprintLog.create(
+                sale=sale, what="invoice", detail=f"{invoice.number} {DUPLICATE}",
+                reason=_reason(reason), done_by=_who(by),
+            )
+        return invoice, duplicate
+
+    invoice, duplicate = store.write(transaction)
+    sale = Sale.get_by_id(sale_id)
+    _print_once(settings, layouts.invoice_bytes(_invoice_data(sale, invoice, settings, duplicate), page))
+    if not duplicate:
+        store.write(
+            lambda: ReprintLog.create(
+                sale=sale_id, what="invoice", detail=f"{invoice.number} {ORIGINAL}", done_by=_who(by)
+            )
+        )
+    return invoice.number
+
+
+# --- what the UI lists -----------------------------------------------------------------------------
+
+
+def unfinished_carnets() -> list[CarnetStatus]:
+    """Carnets whose printing started (a billet sent or pending) but did not finish; not voided."""
+    return sales._carnet_statuses(
+        "l.voided = 0 AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'sent') "
+        "AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'unprinted')",
+        (),
+    )
+
+
+def preview_billets(carnet_id: int, settings: Settings, duplicate: bool = False) -> list[str]:
+    """The carnet's billets as plain text, as they come out on paper (the on-screen preview)."""
+    carnet = Carnet.get_or_none(Carnet.id == carnet_id)
+    if carnet is None:
+        raise DomainError("err.print.carnet_not_found")
+    page = Page.from_settings(settings.printer)
+    billets = Billet.select().where(Billet.carnet == carnet).order_by(Billet.seq)
+    return [layouts.billet_text(_billet_data(carnet, b, settings, duplicate), page) for b in billets]
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    when: datetime
+    what: str  # billets | receipt | invoice
+    label: str  # French, for the screen
+    detail: str
+    duplicate: bool
+    reason: str
+    by: str
+
+
+def sale_history(sale_id: int) -> list[HistoryEntry]:
+    """Every print and reprint of the sale, oldest first: original billets per carnet, then the log."""
+    entries: list[HistoryEntry] = []
+    sale = Sale.get_or_none(Sale.id == sale_id)
+    if sale is None:
+        raise DomainError("err.sale.not_found")
+    for carnet in Carnet.select().where(Carnet.sale == sale).order_by(Carnet.index):
+        rows = list(
+            PrintJournal.select()
+            .join(Billet)
+            .where(
+                (Billet.carnet == carnet) & (PrintJournal.duplicate == False)  # noqa: E712
+                & (PrintJournal.status == "sent")
+            )
+            .order_by(PrintJournal.id)
+        )
+        if rows:
+            entries.append(
+                HistoryEntry(
+                    when=rows[0].created_at, what="billets", label=t("history.billets"),
+                    detail=f"{carnet.number} {ORIGINAL} {len(rows)}/{carnet.billets_count}",
+                    duplicate=False, reason="", by=sale.cashier,
+                )
+            )
+    for row in ReprintLog.select().where(ReprintLog.sale == sale).order_by(ReprintLog.id):
+        entries.append(
+            HistoryEntry(
+                when=row.done_at, what=row.what, label=t(f"history.{row.what}"), detail=row.detail,
+                duplicate=DUPLICATE in row.detail, reason=row.reason, by=row.done_by,
+            )
+        )
+    entries.sort(key=lambda e: e.when)
+    return entries
