@@ -239,6 +239,7 @@ def test_bad_csv_header_is_line_1(connected, tmp_path: Path, header: str, needle
         ("latin1.csv", "name,beneficiary_type\nÉlodie,A\n".encode("latin-1"), "UTF-8"),
         ("other.csv", b"foo,bar\n1,2\n", "colonnes"),
         ("empty.toml", b"# nothing\n", "aucune ligne"),
+        ("header.csv", b"name,phone,member_number,beneficiary_type,note\n\n", "aucune ligne"),
     ],
 )
 def test_unreadable_files_are_refused_clearly(

@@ -394,7 +394,10 @@ def read_file(path: str | Path, errors: _Collector | None = None) -> ImportBatch
     if not text.strip():
         raise DomainError("err.import.empty", file=file.name)
     reader = _read_csv if suffix == ".csv" else _read_toml
+    errors_before = len(collector.errors)
     batch = reader(file, text, collector)
+    if not batch.models and not batch.clients and len(collector.errors) == errors_before:
+        raise DomainError("err.import.empty", file=file.name)  # a header alone imports nothing
     if own:
         _check_batch(batch, collector)
         if collector.errors:
