@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.domain.money import format_dh
+from carnet_tui.domain.money import MAX_CENTS, format_dh
 from carnet_tui.domain.rules import PAYMENT_METHODS
 
 _CHEQUE = re.compile(r"^\d{4,20}$")
@@ -36,6 +36,8 @@ def check_payment(payment: PaymentInput, total_cents: int) -> CheckedPayment:
     tendered = total_cents
     if payment.method == "cash" and payment.tendered_cents is not None:
         tendered = payment.tendered_cents
+        if tendered > MAX_CENTS:  # past SQLite's integer range the store would crash, not refuse
+            raise DomainError("err.amount.too_large", field="tendered")
         if tendered < total_cents:
             raise DomainError(
                 "err.payment.short",
