@@ -58,6 +58,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def load_settings(args: argparse.Namespace) -> Settings:
     """``--db`` wins, then ``CARNET_DB``, then the settings file, then the user's data folder."""
+    if args.config and not os.path.isfile(args.config):  # a mistyped --config must not pass silently
+        raise DomainError("err.config.missing", path=args.config)
     try:
         settings = settings_module.load(args.config, args.db, args.printer)
     except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:

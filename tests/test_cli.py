@@ -155,6 +155,10 @@ def test_bad_settings_file(tmp_path: Path, env: dict[str, str]) -> None:
     refused(cli("--config", str(config), "init", env=env), "Fichier de réglages invalide")
 
 
+def test_missing_settings_file_named_on_the_command_line(tmp_path: Path, env: dict[str, str]) -> None:
+    refused(cli("--config", str(tmp_path / "typo.toml"), "init", env=env), "Fichier de réglages introuvable")
+
+
 def test_unknown_database_url(env: dict[str, str]) -> None:
     refused(cli("--db", "oracle://x/y", "init", env=env), "Adresse de base de données non reconnue")
 

@@ -83,6 +83,7 @@ TEXTS: dict[str, str] = {
     "err.demo.missing": "Données de démonstration introuvables : {path}",
     "err.demo.count": "Le nombre de clients doit être compris entre {min} et {max}.",
     "err.config.invalid": "Fichier de réglages invalide ({path}) : {detail}",
+    "err.config.missing": "Fichier de réglages introuvable : {path}",
     "err.db.open": "Impossible d'ouvrir la base de données {location} : {detail}",
     "cli.description": "Point de vente de carnets au clavier (Ventes de Carnets).",
     "cli.help.db": (
