@@ -49,7 +49,8 @@ def test_two_carnets_come_out_in_order_with_validity_and_qr(manual_catalog, tmp_
         printing.print_carnet(carnet.carnet_id, settings, lambda k, n: progress.append((k, n)))
     printer.wait_for_cuts(30)
     docs = parse(printer.received())
-    assert billet_numbers(docs) == _numbers("20191220-815", range(1, 16)) + _numbers("20191220-815A", range(1, 16))
+    expected = _numbers("20191220-815", range(1, 16)) + _numbers("20191220-815A", range(1, 16))
+    assert billet_numbers(docs) == expected
     for doc in docs:
         number, seq, count = doc.billet
         assert doc.qr == [number]  # native GS ( k, payload = the billet number
