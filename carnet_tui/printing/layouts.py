@@ -118,9 +118,9 @@ class _Writer:
         self.page = page
         self.out = Dummy(profile=page.profile)
         encoder = self.out.magic.encoder
-        self.encoding = encoder.get_encoding_name(page.codepage) if page.codepage else ""
         if page.codepage.upper() not in {name.upper() for name in self.out.profile.get_code_pages()}:
             raise LayoutError(t("print.err.codepage", codepage=page.codepage, profile=page.profile))
+        self.encoding = encoder.get_encoding_name(page.codepage)
         self._can = encoder.can_encode
         self.align, self.bold, self.tall = "left", False, False
         self.reset()
