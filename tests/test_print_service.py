@@ -1,0 +1,222 @@
+"""The printing service with real devices (file, preview spool, TCP) and a real SQLite file."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from datetime import date
+
+import pytest
+from test_print_support import DAY, billet_numbers, manual_sale, parse, settings_for
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.domain.payment import PaymentInput
+from carnet_tui.printing.devices import spool_path
+from carnet_tui.services import printing, sales
+from carnet_tui.store.models import Billet, Counter, Invoice, PrintJournal, ReprintLog, Sale
+
+
+def _file(tmp_path, name="out.bin"):
+    path = tmp_path / name
+    return path, settings_for(tmp_path, f"file:{path}")
+
+
+def _refused_url() -> str:
+    probe = socket.socket()
+    probe.bind(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()  # nobody listens there now: the connection is refused
+    return f"tcp:127.0.0.1:{port}"
+
+
+def test_file_device_receives_billets(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    path, settings = _file(tmp_path)
+    for carnet in sales.sale_carnets(sale_id):
+        printing.print_carnet(carnet.carnet_id, settings)
+    numbers = billet_numbers(parse(path.read_bytes()))
+    assert len(numbers) == 30 and numbers[0] == "20191220-815-001" and numbers[-1] == "20191220-815A-015"
+
+
+def test_preview_spools_bytes_and_shows_billets(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    settings = settings_for(tmp_path, "preview")
+    first, second = sales.sale_carnets(sale_id)
+    printing.print_carnet(first.carnet_id, settings)
+    printing.print_carnet(second.carnet_id, settings)
+    spooled = spool_path(settings.data_dir)
+    assert spooled == tmp_path / "data" / "spool" / "preview.bin"
+    assert len(billet_numbers(parse(spooled.read_bytes()))) == 30  # appended, not overwritten
+    shown = printing.preview_billets(second.carnet_id, settings)
+    assert len(shown) == 15
+    assert "20191220-815A-007  7/15" in shown[6] and "Valable jusqu'au 17/02/2020 inclus" in shown[6]
+    assert "[QR 20191220-815A-007]" in shown[6]
+
+
+def test_tcp_printer(manual_catalog, tmp_path):
+    server = socket.create_server(("127.0.0.1", 0))
+    received = bytearray()
+
+    def serve() -> None:
+        conn, _ = server.accept()
+        with conn:
+            while chunk := conn.recv(4096):
+                received.extend(chunk)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    sale_id = manual_sale(manual_catalog)
+    carnet = sales.sale_carnets(sale_id)[0]
+    url = f"tcp:127.0.0.1:{server.getsockname()[1]}"
+    printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, url))
+    thread.join(10)
+    server.close()
+    assert billet_numbers(parse(bytes(received))) == [f"20191220-815-{n:03d}" for n in range(1, 16)]
+
+
+def test_tcp_refused_is_a_clear_error_and_nothing_goes_pending(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    carnet = sales.sale_carnets(sale_id)[0]
+    with pytest.raises(printing.PrinterError) as caught:
+        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, _refused_url()))
+    assert caught.value.kind == "refused"
+    assert "refuse la connexion" in caught.value.message
+    assert {b.print_state for b in Billet.select()} == {"unprinted"}
+    assert PrintJournal.select().count() == 0
+
+
+@pytest.mark.parametrize("url", ["lpt1", "tcp:", "usb:zz:12", "tcp:host:port"])
+def test_bad_printer_url(manual_catalog, tmp_path, url):
+    carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
+    with pytest.raises(printing.PrinterError) as caught:
+        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, url))
+    assert caught.value.kind == "url" and "non reconnue" in caught.value.message
+
+
+def test_missing_serial_port(manual_catalog, tmp_path):
+    carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
+    with pytest.raises(printing.PrinterError) as caught:
+        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, "serial:/dev/does-not-exist"))
+    assert caught.value.kind == "not_found" and "introuvable" in caught.value.message
+
+
+def test_nothing_prints_before_the_sale_is_closed_nor_for_a_voided_line(manual_catalog, tmp_path):
+    path, settings = _file(tmp_path)
+    sale_id = sales.open_sale("amina")
+    request = sales.LineRequest("V", manual_catalog.model_id, manual_catalog.visitor_tariff_id, 1, 60)
+    kept = sales.pay_line(sale_id, request, PaymentInput("card"), today=DAY)
+    voided = sales.pay_line(sale_id, request, PaymentInput("card"), today=DAY)
+    carnets = {c.number: c.carnet_id for c in sales.sale_carnets(sale_id)}
+    with pytest.raises(DomainError) as caught:
+        printing.print_carnet(carnets[kept.carnet_numbers[0]], settings)
+    assert caught.value.message == "La vente n'est pas clôturée : rien ne peut encore être imprimé."
+    with pytest.raises(DomainError):
+        printing.print_receipt(sale_id, settings)
+    with pytest.raises(DomainError):
+        printing.print_invoice(sale_id, settings, today=DAY)
+    sales.void_line(voided.line_id, "erreur de saisie", "chef")
+    sales.close_sale(sale_id)
+    with pytest.raises(DomainError) as caught:
+        printing.print_carnet(carnets[voided.carnet_numbers[0]], settings)
+    assert "ligne annulée" in caught.value.message
+    assert not path.exists() and PrintJournal.select().count() == 0 and Invoice.select().count() == 0
+    printing.print_carnet(carnets[kept.carnet_numbers[0]], settings)
+    assert len(billet_numbers(parse(path.read_bytes()))) == 15
+
+
+def test_receipt_original_then_duplicates_logged(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    path, settings = _file(tmp_path)
+    assert printing.print_receipt(sale_id, settings) is False
+    with pytest.raises(DomainError) as caught:
+        printing.print_receipt(sale_id, settings)  # a second print is a duplicate: it needs a reason
+    assert caught.value.message == "Le motif de la réimpression est obligatoire."
+    assert printing.print_receipt(sale_id, settings, "client a perdu son ticket", by="chef") is True
+    printing.reprint_receipt(sale_id, settings, "  pour la comptabilité  ", by="amina")
+    docs = parse(path.read_bytes())
+    assert [d.duplicate for d in docs] == [False, True, True]
+    assert "Vente N° 815" in docs[0].text and "11 000,00 DH" in docs[0].text and "Rendu" in docs[0].text
+    history = [(h.what, h.duplicate, h.reason, h.by) for h in printing.sale_history(sale_id)]
+    assert history == [
+        ("receipt", False, "", sales.current_cashier()),
+        ("receipt", True, "client a perdu son ticket", "chef"),
+        ("receipt", True, "pour la comptabilité", "amina"),
+    ]
+
+
+def test_invoice_numbers_are_gap_free_per_year_and_later_prints_are_duplicates(manual_catalog, tmp_path):
+    first = manual_sale(manual_catalog)
+    second = manual_sale(manual_catalog, client_name="Salma Idrissi", quantity=1)
+    path, settings = _file(tmp_path)
+    assert printing.print_invoice(first, settings, today=DAY) == "F2019-00001"
+    with pytest.raises(DomainError):
+        printing.print_invoice(first, settings, today=DAY)  # duplicate without a reason: refused
+    assert printing.print_invoice(first, settings, "copie client", by="chef", today=DAY) == "F2019-00001"
+    # a failed first print still owns its number (no gap); the next attempt is the original
+    with pytest.raises(printing.PrinterError):
+        printing.print_invoice(second, settings_for(tmp_path, _refused_url()), today=DAY)
+    assert printing.print_invoice(second, settings, today=DAY) == "F2019-00002"
+    third = manual_sale(manual_catalog, quantity=1)
+    assert printing.print_invoice(third, settings, today=date(2020, 1, 2)) == "F2020-00001"
+    assert Counter.get_by_id("invoice:2019").value == 2 and Counter.get_by_id("invoice:2020").value == 1
+    numbers = [i.number for i in Invoice.select().order_by(Invoice.id)]
+    assert numbers == ["F2019-00001", "F2019-00002", "F2020-00001"]
+    docs = parse(path.read_bytes())
+    assert [d.duplicate for d in docs] == [False, True, False, False]
+    assert "FACTURE N° F2019-00001" in docs[1].text and "Onze mille dirhams." in docs[0].text
+    assert "Client : Salma Idrissi" in docs[2].text and "Cinq mille cinq cents dirhams." in docs[2].text
+    dup = ReprintLog.get(ReprintLog.detail == "F2019-00001 duplicata")
+    assert (dup.reason, dup.done_by, dup.what) == ("copie client", "chef", "invoice")
+
+
+@pytest.mark.parametrize(
+    ("first", "last", "message"),
+    [
+        (0, 3, "Plage de billets invalide : de 0 à 3, pour des billets numérotés de 1 à 15."),
+        (5, 3, "Plage de billets invalide : de 5 à 3, pour des billets numérotés de 1 à 15."),
+        (1, 16, "Plage de billets invalide : de 1 à 16, pour des billets numérotés de 1 à 15."),
+        ("a", 3, "Les numéros de billet « de » et « à » doivent être des nombres entiers."),
+        ("-2", None, "Les numéros de billet « de » et « à » doivent être des nombres entiers."),
+    ],
+)
+def test_reprint_range_is_validated(manual_catalog, tmp_path, first, last, message):
+    carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
+    path, settings = _file(tmp_path)
+    printing.print_carnet(carnet.carnet_id, settings)
+    size = path.stat().st_size
+    with pytest.raises(DomainError) as caught:
+        printing.reprint_billets(carnet.carnet_id, settings, "papier froissé", first, last)
+    assert caught.value.message == message
+    assert path.stat().st_size == size and ReprintLog.select().count() == 0
+
+
+def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    first, second = sales.sale_carnets(sale_id)
+    path, settings = _file(tmp_path)
+    with pytest.raises(DomainError) as caught:
+        printing.reprint_billets(first.carnet_id, settings, "essai")  # never printed: no duplicate
+    assert "n'a jamais été imprimé" in caught.value.message
+    with pytest.raises(DomainError):
+        printing.reprint_billets(first.carnet_id, settings, "   ", 1, 2)  # no reason
+    printing.print_carnet(first.carnet_id, settings)
+    printing.reprint_billets(first.carnet_id, settings, "billets mouillés", "3", "5", by="chef")
+    printing.reprint_billets(first.carnet_id, settings, "tout le carnet", by="chef")
+    docs = parse(path.read_bytes())
+    assert [d.billet[1] for d in docs[15:18]] == [3, 4, 5] and all(d.duplicate for d in docs[15:])
+    assert len(docs) == 15 + 3 + 15 and not any(d.duplicate for d in docs[:15])
+    assert {b.print_state for b in Billet.select().where(Billet.carnet == first.carnet_id)} == {"sent"}
+    assert PrintJournal.select().where(PrintJournal.duplicate == True).count() == 18  # noqa: E712
+    logs = [(r.detail, r.reason, r.done_by) for r in ReprintLog.select().order_by(ReprintLog.id)]
+    assert logs == [
+        ("20191220-815 3-5 duplicata", "billets mouillés", "chef"),
+        ("20191220-815 1-15 duplicata", "tout le carnet", "chef"),
+    ]
+    history = printing.sale_history(sale_id)
+    assert [(h.what, h.duplicate) for h in history] == [
+        ("billets", False), ("billets", True), ("billets", True)
+    ]
+    assert history[0].detail == "20191220-815 original 15/15" and history[0].label == "Billets"
+    assert sales.carnet_status(second.carnet_id).print_status == "unprinted"
+    assert printing.unfinished_carnets() == []  # the second carnet never started: not "unfinished"
+    assert Sale.get_by_id(sale_id).status == "closed"
