@@ -220,3 +220,29 @@ def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_cata
     assert sales.carnet_status(second.carnet_id).print_status == "unprinted"
     assert printing.unfinished_carnets() == []  # the second carnet never started: not "unfinished"
     assert Sale.get_by_id(sale_id).status == "closed"
+
+
+def test_python_escpos_never_writes_to_the_terminal(manual_catalog, tmp_path, capfd):
+    carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
+    capfd.readouterr()
+    with pytest.raises(printing.PrinterError) as caught:  # no pyusb here: a clear message, no noise
+        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, "usb:04b8:0e15"))
+    assert caught.value.kind in ("driver", "not_found")
+    path, settings = _file(tmp_path)
+    printing.print_carnet(carnet.carnet_id, settings)
+    printing.print_receipt(Sale.get().id, settings)
+    import gc
+
+    gc.collect()  # python-escpos closes devices in __del__: that must stay silent too
+    out, err = capfd.readouterr()
+    assert out == "" and err == ""
+
+
+def test_history_lines_read_as_french(manual_catalog, tmp_path):
+    sale_id = manual_sale(manual_catalog)
+    _, settings = _file(tmp_path)
+    printing.print_receipt(sale_id, settings, by="amina")
+    printing.reprint_receipt(sale_id, settings, "ticket déchiré", by="chef")
+    lines = [h.summary for h in printing.sale_history(sale_id)]
+    assert lines[0].endswith("Ticket original (amina)")
+    assert lines[1].endswith("Ticket duplicata (chef) : ticket déchiré")

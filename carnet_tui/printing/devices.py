@@ -1,6 +1,7 @@
 """Printers by URL, on python-escpos, with its known traps handled.
 
-``serial:/dev/ttyUSB0?baudrate=19200``, ``tcp:192.168.1.50:9100``, ``file:/path/out.bin``,
+``serial:/dev/ttyUSB0?baudrate=19200`` (also ``parity=N|E|O``, ``bytesize``, ``stopbits``,
+``rtscts=1``, ``xonxoff=1``, ``dsrdtr=0``), ``tcp:192.168.1.50:9100``, ``file:/path/out.bin``,
 ``usb:04b8:0e15``, ``preview`` (bytes appended to ``<data_dir>/spool/preview.bin``).
 
 Traps of python-escpos 3.1 and what is done about each:
@@ -378,6 +379,8 @@ def open_device(settings: PrinterSettings, data_dir: Path, url: str | None = Non
             if parsed.scheme == "serial":
                 # the trap: python-escpos opens pyserial with no write timeout at all
                 printer._device.write_timeout = float(settings.write_timeout_s)
+                if _flag(parsed.options, "rtscts", False):  # hardware flow control (RTS/CTS)
+                    printer._device.rtscts = True
     except Exception as exc:  # noqa: BLE001
         raise _classify(exc, name) from exc
     device = Device(parsed, printer, float(settings.write_timeout_s))

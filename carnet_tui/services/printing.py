@@ -469,6 +469,17 @@ class HistoryEntry:
     reason: str
     by: str
 
+    @property
+    def summary(self) -> str:
+        """One French line for the history view: "20/12/2019 10:32 Ticket duplicata (chef) : motif"."""
+        text = f"{self.when:%d/%m/%Y %H:%M} {self.label} {self.detail}"
+        if self.by:
+            text += f" ({self.by})"
+        return f"{text} : {self.reason}" if self.reason else text
+
+    def __str__(self) -> str:
+        return self.summary
+
 
 def sale_history(sale_id: int) -> list[HistoryEntry]:
     """Every print and reprint of the sale, oldest first: original billets per carnet, then the log."""
