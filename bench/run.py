@@ -1,0 +1,119 @@
+"""``make bench``: measure, print a table, write bench/results.json (exactly the issue's keys).
+
+A figure whose part is missing or fails is null, with a note saying why; the others still run.
+The 100 000-client store is built once per run in a temporary folder and thrown away after.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from bench import print_bench, store_bench, ui_bench
+from bench.common import Missing, Workspace
+
+RESULTS = Path(__file__).with_name("results.json")
+
+# key: (goal, unit, lower is better) — the order is the table's
+GOALS: dict[str, tuple[float, str]] = {
+    "startup_ratio": (1.3, "×"),
+    "search_p95_ms_100k": (5, "ms"),
+    "keystroke_p95_ms_100k": (50, "ms"),
+    "pay_line_ms_10x15": (30, "ms"),
+    "bytes_per_billet": (350, "B"),
+    "render_ms_per_billet": (2, "ms"),
+    "rss_mb_100k": (120, "MB"),
+    "ssh_bytes_per_keystroke": (400, "B"),
+}
+
+
+def ssh_bytes_per_keystroke(ws: Workspace) -> float:
+    """The UI helper's measure (bench/ssh_bytes.py), given the 100k store if it takes one."""
+    import inspect
+
+    try:
+        from bench.ssh_bytes import measure_ssh_bytes_per_keystroke
+    except ImportError as exc:
+        raise Missing(f"bench/ssh_bytes.py not there: {exc}") from exc
+    params = inspect.signature(measure_ssh_bytes_per_keystroke).parameters
+    for name in ("db", "db_path", "path", "database"):
+        if name in params:
+            return measure_ssh_bytes_per_keystroke(**{name: str(ws.big_store())})
+    return measure_ssh_bytes_per_keystroke()
+
+
+MEASURES: dict[str, Callable[[Workspace], float]] = {
+    "search_p95_ms_100k": store_bench.search_p95_ms,
+    "pay_line_ms_10x15": store_bench.pay_line_ms,
+    "bytes_per_billet": print_bench.bytes_per_billet,
+    "render_ms_per_billet": print_bench.render_ms_per_billet,
+    "startup_ratio": ui_bench.startup_ratio,
+    "keystroke_p95_ms_100k": ui_bench.keystroke_p95_ms,
+    "rss_mb_100k": ui_bench.rss_mb,
+    "ssh_bytes_per_keystroke": ssh_bytes_per_keystroke,
+}
+
+
+def run(only: list[str] | None = None) -> dict[str, float | None]:
+    results: dict[str, float | None] = dict.fromkeys(GOALS)
+    with tempfile.TemporaryDirectory(prefix="carnet-bench-") as folder:
+        ws = Workspace(Path(folder))
+        for key, measure in MEASURES.items():
+            if only and key not in only:
+                ws.notes[key] = "not run (--only)"
+                continue
+            started = time.perf_counter()
+            print(f"… {key}", file=sys.stderr, flush=True)
+            try:
+                value = measure(ws)
+                results[key] = round(float(value), 3)
+            except Missing as exc:
+                ws.notes[key] = f"null: {exc}"
+            except Exception as exc:  # noqa: BLE001 (one broken figure must not hide the others)
+                traceback.print_exc()
+                ws.notes[key] = f"null: {type(exc).__name__}: {exc}"[:300]
+            print(f"  {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
+        _table(results, ws.notes)
+    RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwritten {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
+    return results
+
+
+def _table(results: dict[str, float | None], notes: dict[str, str]) -> None:
+    print(f"\ncarnet-tui benchmarks · {platform.node()} · Python {platform.python_version()} · {_cpu()}")
+    if "store" in notes:
+        print(notes["store"])
+    print(f"\n{'figure':<26} {'value':>10} {'goal':>9}  verdict")
+    for key, (goal, unit) in GOALS.items():
+        value = results[key]
+        shown = "null" if value is None else f"{value:g} {unit}"
+        verdict = "—" if value is None else "ok" if value <= goal else f"MISS ×{value / goal:.2f}"
+        print(f"{key:<26} {shown:>10} {f'≤ {goal:g} {unit}':>9}  {verdict}")
+    print()
+    for key in GOALS:
+        if key in notes:
+            print(f"{key}: {notes[key]}")
+
+
+def _cpu() -> str:
+    import os
+
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} CPU {model}".strip()
+
+
+if __name__ == "__main__":
+    run(sys.argv[sys.argv.index("--only") + 1 :] if "--only" in sys.argv else None)

@@ -1,0 +1,178 @@
+"""What the cashier feels in the terminal: start-up, a keystroke in the client search, memory."""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+
+from bench.common import Missing, PtyProcess, Workspace, p95
+from bench.store_bench import search_queries
+
+STARTS = 5
+BARE_APP = '''
+from textual.app import App
+from textual.widgets import Label
+
+
+class Bare(App):
+    def compose(self):
+        yield Label("Bonjour")
+
+
+Bare().run()
+'''
+BARE_MARKER = b"Bonjour"
+
+
+def _home_marker() -> bytes:
+    from carnet_tui.texts import t
+
+    return t("home.menu.sale_carnets").encode()  # an option of the home menu: the home screen drew
+
+
+def _app_argv(ws: Workspace) -> list[str]:
+    try:
+        import carnet_tui.ui.app  # noqa: F401
+    except ImportError as exc:
+        raise Missing(f"carnet_tui.ui.app not there: {exc}") from exc
+    return [sys.executable, "-m", "carnet_tui", "--db", str(ws.big_store())]
+
+
+def _bare_argv(ws: Workspace) -> list[str]:
+    script = ws.folder / "bare_app.py"
+    script.write_text(BARE_APP, encoding="utf-8")
+    return [sys.executable, str(script)]
+
+
+def _first_frame(argv: list[str], marker: bytes, ws: Workspace) -> tuple[float, int]:
+    """Seconds from spawn to the marker in the pty output, and the peak RSS (kB)."""
+    proc = PtyProcess(argv, ws.env())
+    try:
+        return proc.read_until(marker), 0
+    finally:
+        proc.stop()
+
+
+def startup_ratio(ws: Workspace) -> float:
+    """Launch → first frame (marker text written to the pty), app / bare Label app, median of 5.
+
+    Both run under an 80×24 pseudo-terminal with the same interpreter; the runs alternate so that
+    disk cache and CPU load touch both alike; one unmeasured launch of each warms the cache.
+    """
+    app_argv, bare_argv, marker = _app_argv(ws), _bare_argv(ws), _home_marker()
+    _first_frame(app_argv, marker, ws)
+    _first_frame(bare_argv, BARE_MARKER, ws)
+    app, bare = [], []
+    for _ in range(STARTS):
+        app.append(_first_frame(app_argv, marker, ws)[0])
+        bare.append(_first_frame(bare_argv, BARE_MARKER, ws)[0])
+    ws.notes["startup_ratio"] = (
+        f"home screen {statistics.median(app) * 1000:.0f} ms / bare Label app "
+        f"{statistics.median(bare) * 1000:.0f} ms (medians of {STARTS}, 100k-client store)"
+    )
+    return statistics.median(app) / statistics.median(bare)
+
+
+def rss_mb(ws: Workspace) -> float:
+    """Peak RSS of the real app in a pty: home, Alt+A, type a name in the search, quit."""
+    argv = _app_argv(ws)
+    proc = PtyProcess(argv, ws.env())
+    try:
+        proc.read_until(_home_marker())
+        proc.send(b"\x1ba")  # Alt+A
+        proc.settle()
+        for char in "moha":
+            proc.send(char.encode())
+            proc.settle(0.2)
+        proc.send(b"\x7f\x7f\x7f\x7f")
+        proc.settle()
+        for char in "élo":
+            proc.send(char.encode())
+            proc.settle(0.2)
+    finally:
+        kb = proc.stop()
+    bare = PtyProcess(_bare_argv(ws), ws.env())
+    try:
+        bare.read_until(BARE_MARKER)
+        bare.settle()
+    finally:
+        bare_kb = bare.stop()
+    ws.notes["rss_mb_100k"] = (
+        f"ru_maxrss after searches 'moha', 'élo'; the bare Label app: {bare_kb / 1024:.0f} MB"
+    )
+    return kb / 1024
+
+
+def keystroke_p95_ms(ws: Workspace) -> float:
+    try:
+        from carnet_tui.ui.app import CarnetApp
+    except ImportError as exc:
+        raise Missing(f"carnet_tui.ui.app not there: {exc}") from exc
+    return asyncio.run(_keystrokes(ws, CarnetApp))
+
+
+async def _keystrokes(ws: Workspace, app_class: type) -> float:
+    """Pilot: each key pressed in #client-search until the result list shows its answer.
+
+    The clock starts before ``pilot.press`` and stops once the screen's ``show_clients`` (the
+    callback the search worker hands its rows to) has filled ``#client-results`` and the app
+    has processed the resulting messages (one ``pilot.pause()``): what the cashier would see.
+    """
+    from dataclasses import replace
+
+    from carnet_tui import settings as settings_module
+    from carnet_tui.store import db as store
+
+    path = ws.big_store()
+    settings = replace(settings_module.Settings(db=str(path)), data_dir=ws.folder / "data")
+    store.connect(str(path))
+    words = sorted({text for text, _kind in search_queries(80, seed=7) if len(text) >= 3})[:40]
+    times: list[float] = []
+    try:
+        app = app_class(settings)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press("alt+a")
+            await pilot.pause()
+            screen = app.screen
+            search = screen.query_one("#client-search")
+            results = screen.query_one("#client-results")
+            updates = [0]
+            shown = screen.show_clients
+
+            def counted(found: list) -> None:  # wraps the screen's own callback: counts answers
+                shown(found)
+                updates[0] += 1
+
+            screen.show_clients = counted
+            search.focus()
+            await pilot.pause()
+
+            async def answered(before: int) -> None:
+                deadline = time.monotonic() + 10
+                while updates[0] == before:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError("the result list never updated")
+                    await asyncio.sleep(0.0002)
+                await pilot.pause()
+
+            for word in words:
+                for char in word.lower():
+                    before = updates[0]
+                    started = time.perf_counter()
+                    await pilot.press(char)
+                    await answered(before)
+                    times.append((time.perf_counter() - started) * 1000)
+                assert search.value == word.lower(), (search.value, word)
+                before = updates[0]
+                search.value = ""  # clear between names (not timed)
+                await answered(before)
+            assert results.option_count > 0
+    finally:
+        store.close()
+    ws.notes["keystroke_p95_ms_100k"] = (
+        f"{len(times)} keys over {len(words)} names; median {statistics.median(times):.1f} ms, "
+        f"max {max(times):.1f} ms (Pilot, headless, 80×24)"
+    )
+    return p95(times)
