@@ -246,3 +246,21 @@ def test_history_lines_read_as_french(manual_catalog, tmp_path):
     lines = [h.summary for h in printing.sale_history(sale_id)]
     assert lines[0].endswith("Ticket original (amina)")
     assert lines[1].endswith("Ticket duplicata (chef) : ticket déchiré")
+
+
+@pytest.mark.parametrize(
+    ("printer", "message"),
+    [
+        ({"codepage": "CP999"}, "La page de codes CP999 n'est pas connue du profil d'imprimante TM-T88III."),
+        ({"profile": "NOPE"}, "Profil d'imprimante inconnu : « NOPE » (voir python-escpos, profils)."),
+    ],
+)
+def test_printer_settings_python_escpos_cannot_do_are_refused_before_anything(
+    manual_catalog, tmp_path, printer, message
+):
+    carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
+    path = tmp_path / "out.bin"
+    with pytest.raises(printing.PrinterError) as caught:
+        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, f"file:{path}", **printer))
+    assert caught.value.kind == "settings" and caught.value.message == message
+    assert not path.exists() and {b.print_state for b in Billet.select()} == {"unprinted"}

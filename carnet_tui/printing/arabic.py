@@ -48,14 +48,18 @@ def can_render() -> bool:
 
 
 def render(text: str, max_width_dots: int):  # -> PIL.Image.Image (mode "1")
-    """The text shaped right to left, cropped to its ink, cut on the left if too wide."""
+    """The text shaped, cropped to its ink, cut on the left if too wide.
+
+    Direction comes from the first strong letter (libraqm's default): a bare Arabic name runs right
+    to left, "Client : <name>" keeps its French start on the left.
+    """
     from PIL import Image, ImageDraw, ImageFont
 
     font = ImageFont.truetype(font_path() or "", FONT_PX)
-    left, top, right, bottom = font.getbbox(text, direction="rtl", language="ar")
+    left, top, right, bottom = font.getbbox(text, language="ar")
     width, height = max(1, right - left), max(1, bottom - top)
     image = Image.new("1", (width, height), 1)
-    ImageDraw.Draw(image).text((-left, -top), text, font=font, fill=0, direction="rtl", language="ar")
+    ImageDraw.Draw(image).text((-left, -top), text, font=font, fill=0, language="ar")
     if width > max_width_dots:  # right to left: keep the beginning, which is on the right
         image = image.crop((width - max_width_dots, 0, width, height))
     return image

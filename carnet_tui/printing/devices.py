@@ -12,8 +12,8 @@ Traps of python-escpos 3.1 and what is done about each:
 - ``is_online()``/``paper_status()`` read 16 bytes (waiting the whole timeout) and call silence
   "online"/"paper adequate". ``status()`` here reads one byte, checks the reply's fixed bits, and
   calls silence ``unknown``, never OK.
-- The library prints to stdout (and may warn/log to stderr): every call into it runs in ``quiet()``,
-  so nothing reaches a Textual screen; what it said goes to this module's logger.
+- The library prints to stdout (and may warn/log to stderr): opening, status and closing run in
+  ``quiet()``, so nothing reaches a Textual screen; what it said goes to this module's logger.
 - ``write`` hands bytes to the OS; on a serial port the kernel may queue a whole carnet. After each
   document the queue is polled until empty (``out_waiting``), so "sent" means "on the wire" and a
   printer that stopped reading is detected by the same timeout.
@@ -206,10 +206,11 @@ class Device:
     def write(self, data: bytes) -> None:
         """Send a document; returns once it left (serial/tcp: the OS queue drained), else raises."""
         try:
-            with quiet():
-                for start in range(0, len(data), CHUNK):
-                    self.printer._raw(data[start : start + CHUNK])
-                self._drain()
+            # no quiet() here: _raw only writes (it never prints), and a slow line must not hold
+            # the process-wide stdout redirection for seconds
+            for start in range(0, len(data), CHUNK):
+                self.printer._raw(data[start : start + CHUNK])
+            self._drain()
         except Exception as exc:  # noqa: BLE001 (every failure becomes a DeviceError)
             raise _classify(exc, self.name) from exc
 

@@ -34,7 +34,7 @@ QR_SIZE = 5  # dots per module: a 25×25 code is 16 mm wide, easy for a phone or
 
 
 class LayoutError(ValueError):
-    """The settings ask for something the printer profile cannot do (unknown code page)."""
+    """The settings ask for something the printer profile cannot do (unknown profile or code page)."""
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,10 @@ class _Writer:
 
     def __init__(self, page: Page) -> None:
         self.page = page
-        self.out = Dummy(profile=page.profile)
+        try:
+            self.out = Dummy(profile=page.profile)
+        except KeyError:
+            raise LayoutError(t("print.err.profile", profile=page.profile)) from None
         encoder = self.out.magic.encoder
         if page.codepage.upper() not in {name.upper() for name in self.out.profile.get_code_pages()}:
             raise LayoutError(t("print.err.codepage", codepage=page.codepage, profile=page.profile))

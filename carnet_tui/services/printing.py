@@ -79,9 +79,7 @@ def _page(settings: Settings) -> Page:
     try:
         layouts.render_bytes([], page)  # checks the profile knows the code page
     except LayoutError as exc:
-        raise PrinterError("codepage", str(exc)) from exc
-    except Exception as exc:  # noqa: BLE001 (an unknown profile name)
-        raise PrinterError("driver", t("print.err.driver", device=page.profile, detail=str(exc))) from exc
+        raise PrinterError("settings", str(exc)) from exc
     return page
 
 

@@ -45,6 +45,7 @@ TEXTS: dict[str, str] = {
     "print.err.offline": "L'imprimante est hors ligne (capot ouvert ou erreur) : vérifiez-la puis réessayez.",
     "print.err.url": "Adresse d'imprimante non reconnue : « {url} ».",
     "print.err.driver": "Pilote d'imprimante indisponible pour {device} : {detail}",
+    "print.err.profile": "Profil d'imprimante inconnu : « {profile} » (voir python-escpos, profils).",
     "print.err.codepage": "La page de codes {codepage} n'est pas connue du profil d'imprimante {profile}.",
     "print.err.other": "Erreur d'impression ({device}) : {detail}",
     # refused actions (DomainError)
