@@ -162,8 +162,9 @@ def test_killed_mid_carnet_then_resume(manual_catalog, tmp_path, db_path, printe
         child.stdin.write("go\n")
         child.stdin.flush()
         deadline = time.monotonic() + 20
-        while Billet.get(Billet.carnet == carnet.carnet_id, Billet.seq == 5).print_state != "pending":
-            assert time.monotonic() < deadline, "billet 5 never went pending"
+        fifth = Billet.get(Billet.carnet == carnet.carnet_id, Billet.seq == 5).id
+        while (state := Billet.get_by_id(fifth).print_state) != "pending":
+            assert state == "unprinted" and time.monotonic() < deadline, f"billet 5 is {state}"
             time.sleep(0.02)
         os.kill(child.pid, signal.SIGKILL)
         assert child.wait(10) == -signal.SIGKILL

@@ -211,14 +211,21 @@ class PtyPrinter:
         self._reading.clear()
         self._idle.wait(5)
         # fill what is left of the line's buffer from the terminal side, as queued data would
+        # The kernel moves pty data between two buffers in a work queue, so room can reappear a
+        # moment after EAGAIN: fill until the buffer has stayed full for several rounds.
         fd = os.open(self.path, os.O_WRONLY | os.O_NONBLOCK | os.O_NOCTTY)
         try:
-            for size in (4096, 256, 16, 1):
-                while True:
-                    try:
-                        os.write(fd, b"\0" * size)
-                    except BlockingIOError:
-                        break
+            full_rounds = 0
+            while full_rounds < 5:
+                wrote = 0
+                for size in (4096, 256, 16, 1):
+                    while True:
+                        try:
+                            wrote += os.write(fd, b"\0" * size)
+                        except BlockingIOError:
+                            break
+                full_rounds = full_rounds + 1 if wrote == 0 else 0
+                time.sleep(0.05)
         finally:
             os.close(fd)
 
