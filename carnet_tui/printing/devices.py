@@ -45,6 +45,7 @@ STATUS_TIMEOUT_S = 0.3
 DLE_EOT_PRINTER = b"\x10\x04\x01"
 DLE_EOT_PAPER = b"\x10\x04\x04"
 SPOOL_NAME = "preview.bin"
+SPOOL_MAX_BYTES = 10_000_000
 SCHEMES = ("serial", "tcp", "file", "usb", "preview")
 
 
@@ -366,6 +367,8 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
         return _AppendFile(url.target)
     path = spool_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
+    if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more
+        path.replace(path.with_suffix(".bin.1"))
     return _AppendFile(str(path))
 
 
