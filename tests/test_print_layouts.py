@@ -185,3 +185,18 @@ def test_invoice(columns):
     assert "9 166,67 DH" in text and "TVA 20 %" in text and "1 833,33 DH" in text and "11 000,00 DH" in text
     assert "Onze mille dirhams." in text
     assert all(len(line) <= columns for line in text.splitlines())
+
+
+@pytest.mark.skipif(not arabic.can_render(), reason="no font with Arabic glyphs or no libraqm here")
+def test_arabic_names_on_receipt_and_invoice_are_raster_lines():
+    receipt = _receipt()
+    line = ReceiptLine(**{**receipt.lines[0].__dict__, "client_name": "فاطمة الزهراء"})
+    [doc] = parse(layouts.receipt_bytes(ReceiptData(**{**receipt.__dict__, "lines": [line]}), Page()))
+    assert doc.images == 1 and "Carnet 20191220-815A" in doc.text
+    inv = InvoiceData(
+        venue=VenueSettings(), number="F2019-00003", issued=date(2019, 12, 20), sale_number=815,
+        sale_date=date(2019, 12, 20), client_name="فاطمة الزهراء",
+        lines=[InvoiceLine(1, "Carnet 15 entrées", 550000, 550000)], total_cents=550000,
+    )
+    [doc] = parse(layouts.invoice_bytes(inv, Page()))
+    assert doc.images == 1 and "Client :" not in doc.text  # the whole client line is the image
