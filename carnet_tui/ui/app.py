@@ -31,7 +31,8 @@ class CarnetApp(App[None]):
         # Caps Lock turns Alt+A into Alt+Shift+A: both open the window
         Binding("alt+a", "open_sale", t("key.open_sale"), key_display="Alt+A", priority=True,
                 id="open-sale"),
-        Binding("alt+shift+a", "open_sale", t("key.open_sale"), show=False, priority=True, id="open-sale-caps"),
+        Binding("alt+shift+a", "open_sale", t("key.open_sale"), show=False, priority=True,
+                id="open-sale-caps"),
         Binding("f1", "help", t("key.help"), key_display="F1", id="help"),
         Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
     ]

@@ -143,11 +143,23 @@ class KeyBar(Widget):
         return items
 
     def render(self) -> Text:
-        text = Text(no_wrap=False, overflow="fold")
-        for index, (key, description, enabled) in enumerate(self.items()):
-            if index:
+        # packed by hand: an item ("F8 Finaliser") is never split across the two lines
+        width = max(self.size.width, 20)
+        text = Text(no_wrap=True, overflow="crop")
+        column = 0
+        for key, description, enabled in self.items():
+            size = len(key) + 1 + len(description)
+            if column and column + 2 + size > width:
+                text.append("\n")
+                column = 0
+            elif column:
                 text.append("  ")
+                column += 2
             style = "" if enabled else "dim"
             text.append(key, style=f"bold reverse {style}".strip())
-            text.append("\u00a0" + description.replace(" ", "\u00a0"), style=style)
+            text.append(f" {description}", style=style)
+            column += size
         return text
+
+    def get_content_height(self, container: object, viewport: object, width: int) -> int:
+        return 2

@@ -8,7 +8,7 @@ from typing import Any
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
@@ -191,10 +191,11 @@ class ReasonDialog(Dialog):
 
     BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
 
-    def __init__(self, title: str, submit: Callable[[str], object]) -> None:
+    def __init__(self, title: str, submit: Callable[[str], object], required: bool = True) -> None:
         super().__init__()
         self.title_text = title
         self.submit = submit
+        self.required = required
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reason-dialog", classes="dialog"):
@@ -203,14 +204,14 @@ class ReasonDialog(Dialog):
                 yield Label(t("reason.label"), classes="field-label")
                 yield QuietInput(id="reason", compact=True, max_length=300)
             yield Static("", id="reason-error", classes="error")
-            yield Static(t("reason.hint"), classes="hint")
+            yield Static(t("reason.hint" if self.required else "reason.optional_hint"), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one("#reason").focus()
 
     def action_validate(self) -> None:
         reason = " ".join(self.query_one("#reason", QuietInput).value.split())
-        if not reason:
+        if not reason and self.required:
             self.show_error("reason-error", t("reason.required"))
             return
         try:
@@ -443,8 +444,12 @@ class InfoDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="info-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.body, id="info-body")
+            with VerticalScroll(id="info-scroll"):
+                yield Static(self.body, id="info-body")
             yield Static(t("info.hint"), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#info-scroll").focus()
 
     def key_enter(self) -> None:
         self.dismiss(None)

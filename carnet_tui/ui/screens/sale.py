@@ -48,13 +48,13 @@ if TYPE_CHECKING:
 SOLD_COLUMNS = (
     ("number", "col.number", 14),
     ("model", "col.model", 10),
-    ("client", "col.client", 10),
+    ("client", "col.client", 9),
     ("type", "col.type", 2),
     ("tariff", "col.tariff", 8),
     ("price", "col.price", 12),
     ("until", "col.until", 11),
     ("billets", "col.billets", 4),
-    ("print", "col.print", 6),
+    ("print", "col.print", 7),
 )
 QUANTITY_DEFAULT = "1"
 
@@ -63,6 +63,12 @@ def _fit(text: str, width: int) -> str:
     """Cut to the column, keeping one space before the next column."""
     room = width - 1
     return text if len(text) <= room else text[: room - 1] + "…"
+
+
+def _short(text: str, word: str) -> str:
+    """Drop a leading word every row repeats ("Carnet 15 entrées" → "15 entrées"): columns are narrow."""
+    head, _, rest = text.partition(" ")
+    return rest if rest and head.casefold() == word.casefold() else text
 
 
 def print_status_text(carnet: CarnetStatus) -> str:
@@ -109,6 +115,7 @@ class SaleScreen(Screen[None]):
                 value="V",
                 id="beneficiary-type",
             )
+            yield Static("", id="client-chosen")
         with Horizontal(classes="row", id="client-row"):
             yield Label(t("sale.client"), classes="field-label")
             yield QuietInput(placeholder=t("sale.search_placeholder"), id="client-search", compact=True,
@@ -231,7 +238,8 @@ class SaleScreen(Screen[None]):
         table = self.query_one("#tariff-table", DataTable)
         table.clear()
         for tariff in self.tariffs:
-            table.add_row(_fit(tariff.label, 13), Text(format_dh(tariff.price_cents), justify="right"))
+            label = _fit(_short(tariff.label, t("word.tariff")), 13)
+            table.add_row(label, Text(format_dh(tariff.price_cents), justify="right"))
         table.border_subtitle = "" if self.tariffs else t("sale.tariffs.none")
         self.recompute()
 
@@ -297,6 +305,14 @@ class SaleScreen(Screen[None]):
             ids = [c.id for c in found]
             results.highlighted = ids.index(previous.id) if previous and previous.id in ids else 0
         results.border_subtitle = str(len(found)) if found else t("sale.clients.none")
+        self.show_chosen_client()
+
+    @on(OptionList.OptionHighlighted, "#client-results")
+    def show_chosen_client(self) -> None:
+        client = self.current_client()
+        self.query_one("#client-chosen", Static).update(
+            t("sale.client_chosen", name=client.name) if client else ""
+        )
 
     @on(OptionList.OptionSelected, "#client-results")
     def client_chosen(self) -> None:
@@ -398,10 +414,10 @@ class SaleScreen(Screen[None]):
             self.carnets[str(carnet.carnet_id)] = carnet
             values = {
                 "number": carnet.number,
-                "model": carnet.model_name,
+                "model": _short(carnet.model_name, t("word.carnet")),
                 "client": carnet.client_name or "—",
                 "type": carnet.beneficiary_type,
-                "tariff": carnet.tariff_label,
+                "tariff": _short(carnet.tariff_label, t("word.tariff")),
                 "price": format_dh(carnet.unit_price_cents),
                 "until": format_date(carnet.valid_until),
                 "billets": str(carnet.billets_count),
@@ -493,6 +509,7 @@ class SaleScreen(Screen[None]):
         if carnet.print_status in ("unprinted", "partial") and self._sale_closed():
             options.append(("print", t("actions.print")))
         options += [
+            ("preview", t("actions.preview")),
             ("receipt", t("actions.receipt")),
             ("billets_all", t("actions.billets_all")),
             ("billets_range", t("actions.billets_range")),
@@ -514,6 +531,14 @@ class SaleScreen(Screen[None]):
             self.print_carnets([carnet])
         elif choice == "history":
             self.show_history(carnet)
+        elif choice == "preview":
+            self.show_preview(carnet)
+        elif choice == "invoice":
+            self.app.push_screen(
+                ReasonDialog(t("actions.invoice") + f" · {carnet.number}", lambda reason: reason,
+                             required=False),
+                callback=lambda reason: reason is not None and self.reprint("invoice", carnet, reason),
+            )
         elif choice == "billets_range":
             self.app.push_screen(
                 RangeDialog(carnet.number, carnet.billets_count, lambda *answer: answer),
@@ -534,31 +559,39 @@ class SaleScreen(Screen[None]):
             from carnet_tui.services import printing
 
             if what == "receipt":
-                printing.reprint_receipt(carnet.sale_id, settings, reason)
-                message = t("msg.done")
+                duplicate = printing.print_receipt(carnet.sale_id, settings, reason)
+                message = t("msg.receipt_duplicate" if duplicate else "msg.receipt")
             elif what in ("billets", "billets_all"):
                 printing.reprint_billets(carnet.carnet_id, settings, reason, first=first, last=last)
-                message = t("msg.done")
+                message = t("msg.billets_duplicate", number=carnet.number)
             else:
                 number = printing.print_invoice(carnet.sale_id, settings, reason=reason)
                 message = t("msg.invoice", number=number)
         except DomainError as exc:
             message = exc.message
-        except ImportError:
-            message = t("msg.printing_missing")
         except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
             message = getattr(exc, "message", None) or str(exc)
         finally:
             _close_thread_connection()
         self.app.call_from_thread(self.say, message)
 
-    def show_history(self, carnet: CarnetStatus) -> None:
-        try:
-            from carnet_tui.services import printing
+    def show_preview(self, carnet: CarnetStatus) -> None:
+        from carnet_tui.services import printing
 
+        try:
+            billets = printing.preview_billets(carnet.carnet_id, self.app.settings)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            self.say(exc.message)
+            return
+        self.app.push_screen(InfoDialog(t("preview.title", number=carnet.number), "\n\n".join(billets)))
+
+    def show_history(self, carnet: CarnetStatus) -> None:
+        from carnet_tui.services import printing
+
+        try:
             entries = printing.sale_history(carnet.sale_id)
-        except ImportError:
-            self.say(t("msg.printing_missing"))
+        except DomainError as exc:
+            self.say(exc.message)
             return
         lines = [_history_line(entry) for entry in entries] or [t("history.empty")]
         number = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
@@ -566,12 +599,5 @@ class SaleScreen(Screen[None]):
 
 
 def _history_line(entry: object) -> str:
-    """One line of a sale's history, whatever shape the printing service gives it."""
-    if isinstance(entry, str):
-        return entry
-    if isinstance(entry, dict):
-        return " · ".join(str(v) for v in entry.values() if v not in (None, ""))
-    fields = getattr(entry, "__dataclass_fields__", None)
-    if fields:
-        return " · ".join(str(getattr(entry, f)) for f in fields if getattr(entry, f) not in (None, ""))
-    return str(entry)
+    """One line of a sale's history: the printing service's French summary."""
+    return str(getattr(entry, "summary", None) or entry)
