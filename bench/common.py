@@ -127,21 +127,17 @@ class PtyProcess:
         os.write(self.master, data)
 
     def stop(self) -> int:
-        """Kill the program; returns its peak RSS in kB (ru_maxrss, from wait4)."""
-        if self.proc.poll() is None:
+        """End the program (SIGTERM, then SIGKILL); returns its peak RSS in kB (ru_maxrss, wait4)."""
+        pid, _status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+        if not pid:
             os.killpg(self.proc.pid, signal.SIGTERM)
-        deadline = time.monotonic() + 5
-        maxrss = 0
-        while time.monotonic() < deadline:
-            pid, _status, usage = os.wait4(self.proc.pid, os.WNOHANG)
-            if pid:
-                maxrss = usage.ru_maxrss
-                break
-            self._read(0.05)
-        else:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            _pid, _status, usage = os.wait4(self.proc.pid, 0)
-            maxrss = usage.ru_maxrss
-        self.proc.returncode = -1  # reaped by wait4 above
+            deadline = time.monotonic() + 5
+            while not pid and time.monotonic() < deadline:
+                self._read(0.02)
+                pid, _status, usage = os.wait4(self.proc.pid, os.WNOHANG)
+            if not pid:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                pid, _status, usage = os.wait4(self.proc.pid, 0)
+        self.proc.returncode = -1  # reaped here: Popen must not wait for it again
         os.close(self.master)
-        return maxrss
+        return usage.ru_maxrss
