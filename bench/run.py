@@ -75,6 +75,8 @@ def run(only: list[str] | None = None) -> dict[str, float | None]:
                 results[key] = round(float(value), 3)
             except Missing as exc:
                 ws.notes[key] = f"null: {exc}"
+                if key == "ssh_bytes_per_keystroke" and "pty_bytes_per_key" in ws.notes:
+                    ws.notes[key] += f"; {ws.notes['pty_bytes_per_key']}"
             except Exception as exc:  # noqa: BLE001 (one broken figure must not hide the others)
                 traceback.print_exc()
                 ws.notes[key] = f"null: {type(exc).__name__}: {exc}"[:300]

@@ -46,11 +46,11 @@ def _bare_argv(ws: Workspace) -> list[str]:
     return [sys.executable, str(script)]
 
 
-def _first_frame(argv: list[str], marker: bytes, ws: Workspace) -> tuple[float, int]:
-    """Seconds from spawn to the marker in the pty output, and the peak RSS (kB)."""
+def _first_frame(argv: list[str], marker: bytes, ws: Workspace) -> float:
+    """Seconds from spawn to the marker in the pty output."""
     proc = PtyProcess(argv, ws.env())
     try:
-        return proc.read_until(marker), 0
+        return proc.read_until(marker)
     finally:
         proc.stop()
 
@@ -66,8 +66,8 @@ def startup_ratio(ws: Workspace) -> float:
     _first_frame(bare_argv, BARE_MARKER, ws)
     app, bare = [], []
     for _ in range(STARTS):
-        app.append(_first_frame(app_argv, marker, ws)[0])
-        bare.append(_first_frame(bare_argv, BARE_MARKER, ws)[0])
+        app.append(_first_frame(app_argv, marker, ws))
+        bare.append(_first_frame(bare_argv, BARE_MARKER, ws))
     ws.notes["startup_ratio"] = (
         f"home screen {statistics.median(app) * 1000:.0f} ms / bare Label app "
         f"{statistics.median(bare) * 1000:.0f} ms (medians of {STARTS}, 100k-client store)"
@@ -83,14 +83,24 @@ def rss_mb(ws: Workspace) -> float:
         proc.read_until(_home_marker())
         proc.send(b"\x1ba")  # Alt+A
         proc.settle()
+        sizes = []
         for char in "moha":
+            before = len(proc.output)
             proc.send(char.encode())
             proc.settle(0.2)
+            sizes.append(len(proc.output) - before)
         proc.send(b"\x7f\x7f\x7f\x7f")
         proc.settle()
         for char in "élo":
+            before = len(proc.output)
             proc.send(char.encode())
             proc.settle(0.2)
+            sizes.append(len(proc.output) - before)
+        ws.notes["pty_bytes_per_key"] = (
+            f"seen while measuring RSS (real app, 80×24 pty, xterm-256color): "
+            f"{statistics.median(sizes):.0f} B "
+            f"written per character typed in #client-search (median of {len(sizes)}: {sizes})"
+        )
     finally:
         kb = proc.stop()
     bare = PtyProcess(_bare_argv(ws), ws.env())
