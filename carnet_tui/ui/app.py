@@ -33,6 +33,10 @@ class CarnetApp(App[None]):
                 id="open-sale"),
         Binding("alt+shift+a", "open_sale", t("key.open_sale"), show=False, priority=True,
                 id="open-sale-caps"),
+        # Tab moves focus before the next key is routed: keys that arrive together (SSH, a fast
+        # cashier) would otherwise land in the zone being left
+        Binding("tab", "app.focus_next", show=False, priority=True, id="focus-next"),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="focus-previous"),
         Binding("f1", "help", t("key.help"), key_display="F1", id="help"),
         Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
     ]

@@ -107,9 +107,9 @@ class SoldTable(DataTable):
     """The bottom table; F7, Shift+F10 and Delete act on its row."""
 
     BINDINGS = [
-        Binding("f7", "screen.row_actions", t("key.actions"), key_display="F7"),
-        Binding("shift+f10", "screen.row_actions", t("key.actions"), show=False),
-        Binding("delete", "screen.void_row", t("key.void"), key_display="Suppr"),
+        Binding("f7", "screen.row_actions", t("key.actions"), key_display="F7", priority=True),
+        Binding("shift+f10", "screen.row_actions", t("key.actions"), show=False, priority=True),
+        Binding("delete", "screen.void_row", t("key.void"), key_display="Suppr", priority=True),
     ]
 
 

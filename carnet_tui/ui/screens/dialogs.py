@@ -9,8 +9,9 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -24,15 +25,40 @@ from carnet_tui.texts import t
 from carnet_tui.ui.widgets import ChoiceBar, QuietInput
 
 CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display="Échap")
+# not a priority binding: Enter must come after the keys typed before it, in the same queue
+VALIDATE = Binding("enter", "validate", t("key.validate"), key_display="Entrée")
 
 
 class Dialog(ModalScreen[Any]):
     """Base: a framed box; Escape dismisses with None."""
 
     BINDINGS = [CANCEL]
+    FIRST_INPUT: str | None = None  # where keys typed while the dialog opens are sent
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+    def action_validate(self) -> None:
+        """Dialogs with fields override this."""
+
+    @on(Input.Submitted)
+    def input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_validate()
+
+    def on_key(self, event: Key) -> None:
+        """Keys typed right after the dialog was asked for (SSH delivers them together) reach the
+        screen before any field has the focus: put them where the cashier meant them to go."""
+        char = event.character
+        if not char or not char.isprintable() or self.FIRST_INPUT is None:
+            return
+        target = self.focused
+        if target is None:
+            target = self.query_one(self.FIRST_INPUT)
+        if isinstance(target, Input):
+            event.stop()
+            event.prevent_default()
+            target.insert_text_at_cursor(char)
 
     def show_error(self, widget_id: str, message: str) -> None:
         self.query_one(f"#{widget_id}", Static).update(message)
@@ -46,7 +72,9 @@ class Dialog(ModalScreen[Any]):
 class PaymentDialog(Dialog):
     """Règlement: method, amount tendered and change (cash), cheque number, reference."""
 
-    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+    FIRST_INPUT = "#pay-tendered"
+
+    BINDINGS = [CANCEL, VALIDATE]
 
     def __init__(self, total_cents: int, summary: str, submit: Callable[[PaymentInput], object]) -> None:
         super().__init__()
@@ -140,7 +168,9 @@ class PaymentDialog(Dialog):
 class NewClientDialog(Dialog):
     """F3: name required; phone and member number checked by the domain rules."""
 
-    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+    FIRST_INPUT = "#client-name"
+
+    BINDINGS = [CANCEL, VALIDATE]
 
     def __init__(self, beneficiary_type: str) -> None:
         super().__init__()
@@ -189,7 +219,9 @@ class NewClientDialog(Dialog):
 class ReasonDialog(Dialog):
     """Asks a reason, then runs ``submit(reason)``; a refusal stays in the dialog."""
 
-    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+    FIRST_INPUT = "#reason"
+
+    BINDINGS = [CANCEL, VALIDATE]
 
     def __init__(self, title: str, submit: Callable[[str], object], required: bool = True) -> None:
         super().__init__()
@@ -225,7 +257,9 @@ class ReasonDialog(Dialog):
 class RangeDialog(Dialog):
     """Billets from–to plus a reason, for a partial reprint."""
 
-    BINDINGS = [CANCEL, Binding("enter", "validate", t("key.validate"), key_display="Entrée", priority=True)]
+    FIRST_INPUT = "#range-first"
+
+    BINDINGS = [CANCEL, VALIDATE]
 
     def __init__(self, number: str, count: int, submit: Callable[[int, int, str], object]) -> None:
         super().__init__()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -81,12 +82,14 @@ def print_status_text(carnet: CarnetStatus) -> str:
 class SaleScreen(Screen[None]):
     """One sale at a time; F8 empties the window for the next."""
 
+    # priority: the action runs before the next key is routed, even when an input has the focus
     BINDINGS = [
-        Binding("f2", "search", t("key.search"), key_display="F2", id="sale-search"),
-        Binding("f3", "new_client", t("key.new_client"), key_display="F3", id="sale-new-client"),
-        Binding("f4", "pay", t("key.pay"), key_display="F4", id="sale-pay"),
-        Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close"),
-        Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize"),
+        Binding("f2", "search", t("key.search"), key_display="F2", id="sale-search", priority=True),
+        Binding("f3", "new_client", t("key.new_client"), key_display="F3", id="sale-new-client",
+                priority=True),
+        Binding("f4", "pay", t("key.pay"), key_display="F4", id="sale-pay", priority=True),
+        Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close", priority=True),
+        Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize", priority=True),
         Binding("escape", "app.go_home", t("key.home"), key_display="Échap", show=False),
     ]
 
@@ -97,6 +100,7 @@ class SaleScreen(Screen[None]):
         self.tariffs: list[TariffView] = []
         self.clients: list[ClientView] = []
         self.carnets: dict[str, CarnetStatus] = {}
+        self.results_for: tuple[str, str] | None = None  # the (search text, type) the list shows
 
     @property
     def carnet_app(self) -> CarnetApp:
@@ -294,11 +298,16 @@ class SaleScreen(Screen[None]):
         finally:
             _close_thread_connection()
         if not worker.is_cancelled:
-            self.app.call_from_thread(self.show_clients, found)
+            self.app.call_from_thread(self.search_answered, found, (text, kind))
 
-    def show_clients(self, found: list[ClientView]) -> None:
+    def search_answered(self, found: list[ClientView], query: tuple[str, str]) -> None:
+        if query == (self.query_one("#client-search", QuietInput).value, self.beneficiary):
+            self.show_clients(found, query)  # an answer to an older query is dropped
+
+    def show_clients(self, found: list[ClientView], query: tuple[str, str]) -> None:
         previous = self.current_client()
         self.clients = found
+        self.results_for = query
         results = self.query_one("#client-results", OptionList)
         results.set_options([Option(_fit(c.name, 24) if c.name else "?") for c in found])
         if found:
@@ -351,8 +360,31 @@ class SaleScreen(Screen[None]):
 
         self.app.push_screen(NewClientDialog(self.beneficiary), callback=created)
 
+    async def drain_focused(self) -> None:
+        """F-keys are priority bindings (they act before the next key is routed, so keys typed just
+        after F4 go to the dialog). Keys typed just before may still wait in the focused field's
+        queue: let that queue run first, so F4 reads "2" and not "1"."""
+        focused = self.focused
+        if focused is None or focused is self:
+            return
+        done = asyncio.Event()
+        focused.call_later(done.set)
+        await done.wait()
+
     # ----------------------------------------------------------------- paying a line
+    def ensure_fresh_clients(self) -> None:
+        """Keys typed in a burst can reach F4 before the search worker answers: search now, so the
+        line never takes the client of an older query."""
+        query = (self.query_one("#client-search", QuietInput).value, self.beneficiary)
+        if self.results_for != query:
+            try:
+                found = client_service.search(query[0], query[1], limit=20)
+            except DomainError:
+                found = []
+            self.show_clients(found, query)
+
     def line_request(self) -> LineRequest:
+        self.ensure_fresh_clients()
         model = self.current_model()
         if model is None:
             raise DomainError("err.model.not_found", field="model")
@@ -369,7 +401,8 @@ class SaleScreen(Screen[None]):
             client_id=client.id if client else None,
         )
 
-    def action_pay(self) -> None:
+    async def action_pay(self) -> None:
+        await self.drain_focused()
         try:
             request = self.line_request()
             total = sales.quote(request)
