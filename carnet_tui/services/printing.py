@@ -29,6 +29,7 @@ from datetime import date, datetime
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.numbering import invoice_number
+from carnet_tui.domain.rules import check_id
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
@@ -118,6 +119,15 @@ def _who(by: str | None) -> str:
     return (by or current_cashier())[:40]
 
 
+def _find_sale(sale_id: object) -> Sale | None:
+    # an id SQLite cannot hold (huge, float, text) would raise OverflowError in the query: refuse it
+    return Sale.get_or_none(Sale.id == check_id(sale_id, "err.sale.not_found", "sale"))
+
+
+def _find_carnet(carnet_id: object) -> Carnet | None:
+    return Carnet.get_or_none(Carnet.id == check_id(carnet_id, "err.print.carnet_not_found", "carnet"))
+
+
 def _printable_sale(sale: Sale | None) -> Sale:
     if sale is None:
         raise DomainError("err.sale.not_found")
@@ -127,7 +137,7 @@ def _printable_sale(sale: Sale | None) -> Sale:
 
 
 def _printable_carnet(carnet_id: int) -> Carnet:
-    carnet = Carnet.get_or_none(Carnet.id == carnet_id)
+    carnet = _find_carnet(carnet_id)
     if carnet is None:
         raise DomainError("err.print.carnet_not_found")
     if carnet.line.voided:
@@ -330,7 +340,7 @@ def _print_once(settings: Settings, data: bytes) -> None:
 
 def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | None = None) -> bool:
     """The receipt: the original the first time, DUPLICATA after (reason needed). True if duplicate."""
-    sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+    sale = _printable_sale(_find_sale(sale_id))
     if _original_printed(sale.id, "receipt"):
         reprint_receipt(sale_id, settings, reason, by)
         return True
@@ -343,7 +353,7 @@ def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | 
 def reprint_receipt(sale_id: int, settings: Settings, reason: str, by: str | None = None) -> None:
     """The receipt again, marked DUPLICATA, logged (before printing) with who and why."""
     why = _reason(reason)
-    sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+    sale = _printable_sale(_find_sale(sale_id))
     page = _page(settings)
     data = layouts.receipt_bytes(_receipt_data(sale, settings, True), page)
     who = _who(by)
@@ -354,7 +364,7 @@ def reprint_receipt(sale_id: int, settings: Settings, reason: str, by: str | Non
 
 
 def receipt_preview(sale_id: int, settings: Settings) -> str:
-    sale = Sale.get_or_none(Sale.id == sale_id)
+    sale = _find_sale(sale_id)
     if sale is None:
         raise DomainError("err.sale.not_found")
     return layouts.receipt_text(_receipt_data(sale, settings, False), Page.from_settings(settings.printer))
@@ -395,7 +405,7 @@ def print_invoice(
     page = _page(settings)
 
     def transaction() -> tuple[Invoice, bool]:
-        sale = _printable_sale(Sale.get_or_none(Sale.id == sale_id))
+        sale = _printable_sale(_find_sale(sale_id))
         invoice = Invoice.get_or_none(Invoice.sale == sale)
         if invoice is None:
             paid = (
@@ -449,7 +459,7 @@ def unfinished_carnets() -> list[CarnetStatus]:
 
 def preview_billets(carnet_id: int, settings: Settings, duplicate: bool = False) -> list[str]:
     """The carnet's billets as plain text, as they come out on paper (the on-screen preview)."""
-    carnet = Carnet.get_or_none(Carnet.id == carnet_id)
+    carnet = _find_carnet(carnet_id)
     if carnet is None:
         raise DomainError("err.print.carnet_not_found")
     page = Page.from_settings(settings.printer)
@@ -482,7 +492,7 @@ class HistoryEntry:
 def sale_history(sale_id: int) -> list[HistoryEntry]:
     """Every print and reprint of the sale, oldest first: original billets per carnet, then the log."""
     entries: list[HistoryEntry] = []
-    sale = Sale.get_or_none(Sale.id == sale_id)
+    sale = _find_sale(sale_id)
     if sale is None:
         raise DomainError("err.sale.not_found")
     for carnet in Carnet.select().where(Carnet.sale == sale).order_by(Carnet.index):
