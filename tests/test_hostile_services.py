@@ -454,3 +454,46 @@ def test_import_takes_any_file(hostile_store: Store, tmp_path_factory: pytest.Te
         outcome(lambda: importing.import_files([path]))
 
     run()
+
+
+def test_printing_entry_points_take_any_ids_ranges_and_reasons(
+    hostile_store: Store, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    printing = pytest.importorskip("carnet_tui.services.printing")
+    from carnet_tui.settings import PrinterSettings, Settings
+
+    hostile_store.bind()
+    folder = tmp_path_factory.mktemp("printer")
+    settings = Settings(printer=PrinterSettings(url=f"file:{folder / 'out.bin'}"), data_dir=folder)
+    sale_id = sales.open_sale()
+    request = sales.LineRequest("V", hostile_store.model_id, hostile_store.tariff_id, 2, 60)
+    sales.pay_line(sale_id, request, PaymentInput("card"))
+    carnets = sales.close_sale(sale_id)
+    printing.print_carnet(carnets[0].carnet_id, settings)  # the first carnet printed, the second not
+    valid_carnet = st.sampled_from([c.carnet_id for c in carnets])
+    bound = st.one_of(st.none(), st.integers(-2, 17), st.sampled_from(["", " 3 ", "15", "abc", "1-3"]))
+
+    @EXAMPLES
+    @given(
+        carnet_id=st.one_of(valid_carnet, hostile_value),
+        sale=st.one_of(st.just(sale_id), hostile_value),
+        reason=st.one_of(st.sampled_from(["papier froissé", ""]), hostile_text),
+        first=st.one_of(bound, hostile_value),
+        last=st.one_of(bound, hostile_value),
+        by=st.one_of(st.none(), hostile_text),
+    )
+    def run(
+        carnet_id: object, sale: object, reason: str, first: object, last: object, by: str | None
+    ) -> None:
+        outcome(lambda: printing.check_range(first, last, 15))
+        outcome(lambda: printing.reprint_billets(carnet_id, settings, reason, first, last, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_carnet(carnet_id, settings))  # type: ignore[arg-type]
+        outcome(lambda: printing.preview_billets(carnet_id, settings))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.reprint_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.receipt_preview(sale, settings))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_invoice(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.sale_history(sale))  # type: ignore[arg-type]
+
+    run()
+    assert printing.unfinished_carnets() == []
