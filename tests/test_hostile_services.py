@@ -410,6 +410,9 @@ def test_catalog_takes_any_ids_and_types(hostile_store: Store) -> None:
         outcome(lambda: clients.get_client(client_id))
 
     run()
+    demo = pytest.importorskip("carnet_tui.services.demo")
+    for value in [*EDGE_ANY, 1, 3]:
+        outcome(lambda value=value: demo.generate_clients(value))  # type: ignore[misc]
 
 
 @EXAMPLES
