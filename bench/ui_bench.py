@@ -154,8 +154,8 @@ async def _keystrokes(ws: Workspace, app_class: type) -> float:
             marks: dict[str, float] = {}
             shown, display = screen.show_clients, app._display
 
-            def show_clients(found: list) -> None:  # the screen's own callback, timed
-                shown(found)
+            def show_clients(*args: object, **kwargs: object) -> None:  # the screen's own callback, timed
+                shown(*args, **kwargs)
                 marks["shown"] = time.perf_counter()
 
             def display_frame(*args: object, **kwargs: object) -> None:
