@@ -138,7 +138,7 @@ async def test_bad_quantity_is_refused_beside_the_field(ui_settings) -> None:
         for typed, message in (("0", "entre 1 et 99"), ("100", "entre 1 et 99"), ("abc", "nombre entier")):
             await pick_manual_line(pilot, typed)
             assert message in text_of(app, "#line-error")
-            assert text_of(app, "#total") == "—"
+            assert text_of(app, "#total") == "-"
             assert app.screen.query_one("#quantity").has_class("-invalid")
             await pilot.press("f4")
             assert isinstance(app.screen, SaleScreen)  # no payment dialog
@@ -174,7 +174,7 @@ async def test_too_little_cash_is_refused_in_the_dialog(ui_settings) -> None:
         await pay_cash(pilot, "10000")
         assert isinstance(app.screen, PaymentDialog)
         assert "insuffisant" in str(app.screen.query_one("#pay-error").render())
-        assert str(app.screen.query_one("#pay-change").render()) == "Rendu : —"
+        assert str(app.screen.query_one("#pay-change").render()) == "Rendu : -"
         await pilot.press("escape")
         assert isinstance(app.screen, SaleScreen)
         assert not Sale.select().exists() and not SaleLine.select().exists()

@@ -70,7 +70,7 @@ class ChoiceBar(Widget, can_focus=True):
         self.index = self._index_of(value)
 
     def render(self) -> Text:
-        text = Text(no_wrap=True, overflow="ellipsis")
+        text = Text(no_wrap=True, overflow="crop")
         for i, (_, label) in enumerate(self.choices):
             if i == self.index:
                 text.append(f"[{label}]", style="reverse bold" if self.has_focus else "bold underline")
@@ -163,3 +163,17 @@ class KeyBar(Widget):
 
     def get_content_height(self, container: object, viewport: object, width: int) -> int:
         return 2
+
+
+class Gauge(Widget):
+    """A progress bar drawn with █ and ░, which every console font has (Textual's uses ━ and ╸)."""
+
+    DEFAULT_CSS = "Gauge { height: 1; }"
+
+    done: reactive[int] = reactive(0)
+    total: reactive[int] = reactive(1)
+
+    def render(self) -> Text:
+        width = max(self.size.width - 1, 4)
+        filled = width * self.done // max(self.total, 1)
+        return Text("█" * filled + "░" * (width - filled))

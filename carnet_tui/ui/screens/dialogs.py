@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Key
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, OptionList, ProgressBar, Static
+from textual.widgets import Button, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
@@ -22,7 +22,7 @@ from carnet_tui.domain.payment import PaymentInput, check_payment
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
-from carnet_tui.ui.widgets import ChoiceBar, QuietInput
+from carnet_tui.ui.widgets import ChoiceBar, Gauge, QuietInput
 
 CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display="Échap")
 # not a priority binding: Enter must come after the keys typed before it, in the same queue
@@ -363,7 +363,7 @@ class PrintCarnetDialog(ModalScreen[str]):
             with Horizontal(classes="buttons", id="print-buttons"):
                 yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
                 yield Button(t("key.no"), id="no", compact=True)
-            yield ProgressBar(total=self.count, show_eta=False, id="print-progress")
+            yield Gauge(id="print-progress")
             yield Static("", id="print-status")
             yield Static("", id="print-error", classes="error")
             yield Static(t("printq.hint"), classes="hint", id="print-hint")
@@ -404,7 +404,8 @@ class PrintCarnetDialog(ModalScreen[str]):
         self._print()
 
     def progress(self, done: int, total: int) -> None:
-        self.query_one("#print-progress", ProgressBar).update(total=total, progress=done)
+        gauge = self.query_one("#print-progress", Gauge)
+        gauge.total, gauge.done = total, done
         self.query_one("#print-status", Static).update(t("printq.progress", done=done, total=total))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
@@ -456,6 +457,7 @@ class MenuDialog(Dialog):
         with Vertical(id="menu-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
             yield OptionList(*[Option(label, id=key) for key, label in self.options], id="menu")
+            yield Static(t("menu.hint"), classes="hint")
 
     def on_mount(self) -> None:
         menu = self.query_one("#menu", OptionList)

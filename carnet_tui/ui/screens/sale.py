@@ -9,7 +9,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
@@ -61,9 +61,10 @@ QUANTITY_DEFAULT = "1"
 
 
 def _fit(text: str, width: int) -> str:
-    """Cut to the column, keeping one space before the next column."""
+    """Cut to the column, keeping one space before the next column. The cut is marked with a dot,
+    as a French abbreviation: "…" is not in the Linux console's font."""
     room = width - 1
-    return text if len(text) <= room else text[: room - 1] + "…"
+    return text if len(text) <= room else text[: room - 1] + "."
 
 
 def _short(text: str, word: str) -> str:
@@ -125,7 +126,9 @@ class SaleScreen(Screen[None]):
             yield QuietInput(placeholder=t("sale.search_placeholder"), id="client-search", compact=True,
                              max_length=client_service.SEARCH_MAX_CHARS)
         with Horizontal(id="lists"):
-            yield OptionList(id="client-results", classes="box")
+            # the frame is a container: new results repaint the five rows, not the frame (SSH bytes)
+            with Vertical(id="client-box", classes="box"):
+                yield OptionList(id="client-results")
             yield OptionList(id="carnet-list", classes="box")
             yield DataTable(id="tariff-table", classes="box", cursor_type="row", cell_padding=0,
                             zebra_stripes=False)
@@ -145,7 +148,7 @@ class SaleScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.query_one("#client-results").border_title = t("sale.clients")
+        self.query_one("#client-box").border_title = t("sale.clients")
         self.query_one("#carnet-list").border_title = t("sale.carnets")
         tariffs = self.query_one("#tariff-table", DataTable)
         tariffs.border_title = t("sale.tariffs")
@@ -182,6 +185,7 @@ class SaleScreen(Screen[None]):
         self.sale_id = None
         self.carnets = {}
         self.query_one("#sold-table", SoldTable).clear()
+        self.query_one("#sold-table").border_title = t("sale.sold")
         self.query_one("#sold-table").border_subtitle = ""
         self.query_one("#beneficiary-type", ChoiceBar).value = "V"
         self.query_one("#client-search", QuietInput).value = ""
@@ -276,9 +280,9 @@ class SaleScreen(Screen[None]):
         tariff = self.current_tariff()
         try:
             quantity = check_quantity(self.query_one("#quantity", QuietInput).value)
-            total.update(format_dh(tariff.price_cents * quantity) if tariff else "—")
+            total.update(format_dh(tariff.price_cents * quantity) if tariff else t("sale.no_value"))
         except DomainError as exc:
-            total.update("—")
+            total.update(t("sale.no_value"))
             error, field = exc.message, "quantity"
         self.set_line_error(error, field)
 
@@ -305,23 +309,29 @@ class SaleScreen(Screen[None]):
             self.show_clients(found, query)  # an answer to an older query is dropped
 
     def show_clients(self, found: list[ClientView], query: tuple[str, str]) -> None:
+        self.results_for = query
+        if found == self.clients and self.clients:
+            return  # same answer: repainting the list would only cost bytes over SSH
         previous = self.current_client()
         self.clients = found
-        self.results_for = query
         results = self.query_one("#client-results", OptionList)
         results.set_options([Option(_fit(c.name, 24) if c.name else "?") for c in found])
         if found:
             ids = [c.id for c in found]
             results.highlighted = ids.index(previous.id) if previous and previous.id in ids else 0
-        results.border_subtitle = str(len(found)) if found else t("sale.clients.none")
+        subtitle = "" if found else t("sale.clients.none")  # no count: a frame repaint per key
+        box = self.query_one("#client-box")
+        if box.border_subtitle != subtitle:
+            box.border_subtitle = subtitle
         self.show_chosen_client()
 
     @on(OptionList.OptionHighlighted, "#client-results")
     def show_chosen_client(self) -> None:
         client = self.current_client()
-        self.query_one("#client-chosen", Static).update(
-            t("sale.client_chosen", name=client.name) if client else ""
-        )
+        text = t("sale.client_chosen", name=client.name) if client else ""
+        label = self.query_one("#client-chosen", Static)
+        if str(label.render()) != text:
+            label.update(text)
 
     @on(OptionList.OptionSelected, "#client-results")
     def client_chosen(self) -> None:
@@ -448,7 +458,7 @@ class SaleScreen(Screen[None]):
             values = {
                 "number": carnet.number,
                 "model": _short(carnet.model_name, t("word.carnet")),
-                "client": carnet.client_name or "—",
+                "client": carnet.client_name or t("sale.no_value"),
                 "type": carnet.beneficiary_type,
                 "tariff": _short(carnet.tariff_label, t("word.tariff")),
                 "price": format_dh(carnet.unit_price_cents),
@@ -463,6 +473,8 @@ class SaleScreen(Screen[None]):
             )
         if table.row_count:
             table.move_cursor(row=min(row or 0, table.row_count - 1))
+        count = table.row_count
+        table.border_title = t("sale.sold_count", count=count) if count else t("sale.sold")
 
     def selected_carnet(self) -> CarnetStatus | None:
         table = self.query_one("#sold-table", SoldTable)
