@@ -123,7 +123,7 @@ TEXTS: dict[str, str] = {
     "printq.question": "Imprimer les billets du carnet N° {number} ({count} billets) ?",
     "printq.progress": "billet {done}/{total}",
     "printq.failed": "Échec de l'impression du carnet N° {number} :",
-    "printq.retry_hint": "R : Réessayer (reprend au premier billet non imprimé) · P/Échap : Plus tard",
+    "printq.retry_hint": "R : Réessayer (reprend au billet non imprimé) · P/Échap : Plus tard",
     "printq.hint": "O/Y/Entrée : Oui · N/Échap : Non",
     "printq.preview": "Aperçu : {path}",
     # actions menu

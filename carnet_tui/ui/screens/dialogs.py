@@ -366,10 +366,14 @@ class PrintCarnetDialog(ModalScreen[str]):
             yield Gauge(id="print-progress")
             yield Static("", id="print-status")
             yield Static("", id="print-error", classes="error")
+            with Horizontal(classes="buttons", id="retry-buttons"):
+                yield Button(t("key.retry"), id="retry", compact=True, variant="primary")
+                yield Button(t("key.later"), id="later", compact=True)
             yield Static(t("printq.hint"), classes="hint", id="print-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#print-progress").display = False
+        for widget_id in ("#print-progress", "#print-status", "#print-error", "#retry-buttons"):
+            self.query_one(widget_id).display = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         allowed = {"ask": {"yes", "no"}, "printing": set(), "failed": {"retry", "later", "no"}, "done": set()}
@@ -391,16 +395,20 @@ class PrintCarnetDialog(ModalScreen[str]):
     def pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "yes" and self.state == "ask":
             self._start()
-        elif event.button.id == "no":
+        elif event.button.id == "retry" and self.state == "failed":
+            self._start()
+        elif event.button.id in ("no", "later"):
             self.action_no()
 
     def _start(self) -> None:
         self.state = "printing"
         self.refresh_bindings()
         self.query_one("#print-buttons").display = False
-        self.query_one("#print-error", Static).update("")
+        self.query_one("#retry-buttons").display = False
+        self.query_one("#print-error").display = False
         self.query_one("#print-hint", Static).update("")
         self.query_one("#print-progress").display = True
+        self.query_one("#print-status").display = True
         self._print()
 
     def progress(self, done: int, total: int) -> None:
@@ -435,9 +443,10 @@ class PrintCarnetDialog(ModalScreen[str]):
     def _failed(self, message: str) -> None:
         self.state = "failed"
         self.refresh_bindings()
-        self.query_one("#print-error", Static).update(
-            t("printq.failed", number=self.number) + "\n" + message
-        )
+        error = self.query_one("#print-error", Static)
+        error.update(t("printq.failed", number=self.number) + "\n" + message)
+        error.display = True
+        self.query_one("#retry-buttons").display = True
         self.query_one("#print-hint", Static).update(t("printq.retry_hint"))
 
     def _done(self) -> None:

@@ -73,6 +73,15 @@ def _short(text: str, word: str) -> str:
     return rest if rest and head.casefold() == word.casefold() else text
 
 
+def _client_label(client: ClientView) -> str:
+    """Name and the phone's last four digits: two "Mohamed Bennani" are told apart."""
+    width = 22  # inside the frame and the list's padding
+    tail = client.phone[-4:]
+    if not tail:
+        return _fit(client.name, width + 1)
+    return f"{_fit(client.name, width - len(tail)):<{width - len(tail)}}{tail}"
+
+
 def print_status_text(carnet: CarnetStatus) -> str:
     status = carnet.print_status
     if status == "partial":
@@ -315,7 +324,7 @@ class SaleScreen(Screen[None]):
         previous = self.current_client()
         self.clients = found
         results = self.query_one("#client-results", OptionList)
-        results.set_options([Option(_fit(c.name, 24) if c.name else "?") for c in found])
+        results.set_options([Option(_client_label(c)) for c in found])
         if found:
             ids = [c.id for c in found]
             results.highlighted = ids.index(previous.id) if previous and previous.id in ids else 0
@@ -610,7 +619,8 @@ class SaleScreen(Screen[None]):
                 printing.reprint_billets(carnet.carnet_id, settings, reason, first=first, last=last)
                 message = t("msg.billets_duplicate", number=carnet.number)
             else:
-                number = printing.print_invoice(carnet.sale_id, settings, reason=reason)
+                number = printing.print_invoice(carnet.sale_id, settings, reason=reason,
+                                                today=self.carnet_app.today)
                 message = t("msg.invoice", number=number)
         except DomainError as exc:
             message = exc.message

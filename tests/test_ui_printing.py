@@ -1,0 +1,156 @@
+"""Printing from the window: a printer fault with Réessayer / Plus tard, unfinished carnets offered at
+start, and the actions menu (reprints, invoice, history). Keys only, 80×24, real SQLite, real devices."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from test_ui_support import (
+    demo_settings,
+    make_app,
+    open_sale,
+    pay_cash,
+    pick_manual_line,
+    settle,
+    type_text,
+    wait_until,
+)
+
+from carnet_tui.store.models import Billet, Carnet, Invoice, ReprintLog
+from carnet_tui.ui.screens.dialogs import (
+    ConfirmDialog,
+    InfoDialog,
+    MenuDialog,
+    PrintCarnetDialog,
+    RangeDialog,
+)
+from carnet_tui.ui.screens.home import HomeScreen
+from carnet_tui.ui.screens.sale import SaleScreen
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def ui_settings(tmp_path):
+    yield from demo_settings(tmp_path)
+
+
+def printed_count(number: str) -> int:
+    carnet = Carnet.get(Carnet.number == number)
+    return carnet.billets.where(Billet.print_state == "sent").count()
+
+
+def dialog_text(app, selector: str) -> str:
+    return str(app.screen.query_one(selector).render())
+
+
+async def close_and_ask(pilot) -> None:
+    await pilot.press("f6")
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
+
+
+async def test_printer_fault_then_retry_continues(ui_settings, tmp_path) -> None:
+    """A printer that cannot be opened: a clear message, Réessayer once it is back, Plus tard."""
+    out = tmp_path / "printer" / "out.bin"  # the folder is missing: the "printer" is unplugged
+    settings = dataclasses.replace(
+        ui_settings, printer=dataclasses.replace(ui_settings.printer, url=f"file:{out}")
+    )
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "2")
+        await pay_cash(pilot, "")
+        await close_and_ask(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: app.screen.state == "failed")
+        assert "20191220-815" in dialog_text(app, "#print-error")
+        assert app.screen.query_one("#retry").display and app.screen.query_one("#later").display
+        assert printed_count("20191220-815") == 0
+        out.parent.mkdir()  # plugged back in
+        await pilot.press("r")  # Réessayer
+        await wait_until(pilot, lambda: "815A" in dialog_text(app, "#print-question"))
+        assert printed_count("20191220-815") == 15 and out.stat().st_size > 0
+        out.parent.rename(tmp_path / "gone")  # unplugged again
+        await pilot.press("o")
+        await wait_until(pilot, lambda: app.screen.state == "failed")
+        await pilot.press("p")  # Plus tard
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+        assert printed_count("20191220-815A") == 0
+        table = app.screen.query_one("#sold-table")
+        assert [str(table.get_row_at(i)[-1]).strip() for i in (0, 1)] == ["oui", "non"]
+
+
+async def test_unfinished_carnets_are_offered_at_start(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await close_and_ask(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+    # a crash after billet 6 of 15 (as the journal leaves it: 1-6 sent, 7 pending)
+    carnet = Carnet.get()
+    Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
+    Billet.update(print_state="pending").where((Billet.carnet == carnet) & (Billet.seq == 7)).execute()
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        assert "1 carnet(s)" in dialog_text(app, "#question")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
+        assert "20191220-815 " in dialog_text(app, "#print-question")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert printed_count("20191220-815") == 15
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:  # nothing left: no question
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen)
+
+
+async def test_actions_menu_reprints_invoice_and_history(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "2")
+        await pay_cash(pilot, "12000")
+        await close_and_ask(pilot)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: "815A" in dialog_text(app, "#print-question"))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+
+        await pilot.press("f7")  # on carnet 815, printed
+        assert isinstance(app.screen, MenuDialog)
+        keys = [option.id for option in app.screen.query_one("#menu").options]
+        assert keys == ["preview", "receipt", "billets_all", "billets_range", "invoice", "history"]
+        await pilot.press("down", "down", "down", "enter")  # billets, from … to …
+        assert isinstance(app.screen, RangeDialog)
+        await pilot.press("5", "tab", "7", "tab", "enter")
+        assert "motif" in dialog_text(app, "#reason-error").lower()
+        await type_text(pilot, "papier froisse")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await settle(pilot)
+        log = ReprintLog.get(ReprintLog.what == "billets", ReprintLog.reason == "papier froisse")
+        assert "5" in log.detail and "7" in log.detail
+
+        await pilot.press("shift+f10", "down", "down", "down", "down", "enter")  # the invoice
+        await pilot.press("enter")  # first print: no reason needed
+        await wait_until(pilot, lambda: Invoice.select().exists())
+        await settle(pilot)
+        assert Invoice.get().number == "F2019-00001"  # the app's day, not the machine's
+
+        await pilot.press("down")  # carnet 815A, not printed: the menu offers to print it
+        await pilot.press("f7")
+        assert [o.id for o in app.screen.query_one("#menu").options][0] == "print"
+        await pilot.press("escape")
+        await pilot.press("f7", "end", "enter")  # history
+        assert isinstance(app.screen, InfoDialog)
+        history = dialog_text(app, "#info-body")
+        assert "papier froisse" in history and "20191220-815" in history
+        await pilot.press("escape")
+        assert isinstance(app.screen, SaleScreen)
