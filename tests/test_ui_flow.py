@@ -294,3 +294,38 @@ async def test_search_is_filtered_by_beneficiary_type(ui_settings) -> None:
             assert screen.clients and {c.beneficiary_type for c in screen.clients} == {letter.upper()}
             assert all(letter.upper() in t.beneficiary_types or not t.beneficiary_types
                        for t in screen.tariffs)
+
+
+async def test_palette_opens_the_window_and_no_cursor_blinks(ui_settings) -> None:
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.animation_level == "none"
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        await type_text(pilot, "vente de")
+        await wait_until(pilot, lambda: app.screen.query_one("CommandList").option_count > 0)
+        assert not any(field.cursor_blink for field in app.screen.query(Input))
+        await pilot.press("down", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await pilot.press("f4")  # every dialog's inputs too
+        for screen in (app.screen, app.screen_stack[-2]):
+            assert not any(field.cursor_blink for field in screen.query(Input))
+
+
+async def test_arrows_move_between_zones(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        screen = app.screen
+        path = []
+        for key in ("up", "down", "down"):
+            await pilot.press(key)
+            path.append(screen.focused.id)
+        assert path == ["beneficiary-type", "client-search", "client-results"]
+        await pilot.press("tab", "tab", "tab")  # carnets, tariffs, quantity
+        await pilot.press("up")
+        assert screen.focused.id == "tariff-table"

@@ -8,7 +8,9 @@ from datetime import date
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import ModalScreen, Screen
+from textual.widgets import Input
 
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
@@ -18,6 +20,14 @@ from carnet_tui.ui.screens.sale import SaleScreen
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
+
+
+class QuietPalette(CommandPalette):
+    """Textual's palette, with its input's cursor still: nothing blinks over SSH."""
+
+    def on_mount(self) -> None:
+        for field in self.query(Input):
+            field.cursor_blink = False
 
 
 class CarnetApp(App[None]):
@@ -73,6 +83,10 @@ class CarnetApp(App[None]):
     def action_help(self) -> None:
         if not isinstance(self.screen, ModalScreen):
             self.push_screen(InfoDialog(t("help.title"), t("help.body")))
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(QuietPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("palette.open_sale"), t("palette.open_sale.help"), self.action_open_sale)

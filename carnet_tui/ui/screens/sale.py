@@ -101,7 +101,23 @@ class SaleScreen(Screen[None]):
         Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close", priority=True),
         Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize", priority=True),
         Binding("escape", "app.go_home", t("key.home"), key_display="Échap", show=False),
+        # arrows between zones, where the focused zone has no use for them (lists keep theirs)
+        Binding("down", "zone(1)", show=False),
+        Binding("up", "zone(-1)", show=False),
     ]
+    ZONES_DOWN = {
+        "beneficiary-type": "client-search",
+        "client-search": "client-results",
+        "quantity": "sold-table",
+        "validity-days": "sold-table",
+        "finalize": "sold-table",
+    }
+    ZONES_UP = {
+        "client-search": "beneficiary-type",
+        "quantity": "tariff-table",
+        "validity-days": "tariff-table",
+        "finalize": "validity-days",
+    }
 
     def __init__(self) -> None:
         super().__init__(id="sale-screen")
@@ -365,6 +381,12 @@ class SaleScreen(Screen[None]):
     @on(QuietInput.Submitted, "#validity-days")
     def validity_submitted(self) -> None:
         self.action_pay()
+
+    def action_zone(self, step: int) -> None:
+        focused = self.focused.id if self.focused else None
+        target = (self.ZONES_DOWN if step > 0 else self.ZONES_UP).get(focused or "")
+        if target:
+            self.query_one(f"#{target}").focus()
 
     def action_search(self) -> None:
         self.query_one("#client-search").focus()
