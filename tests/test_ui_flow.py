@@ -329,3 +329,20 @@ async def test_arrows_move_between_zones(ui_settings) -> None:
         await pilot.press("tab", "tab", "tab")  # carnets, tariffs, quantity
         await pilot.press("up")
         assert screen.focused.id == "tariff-table"
+
+
+async def test_enter_walks_the_line_to_the_payment(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pilot.press("enter")  # search → results
+        assert app.screen.focused.id == "client-results"
+        for expected in ("carnet-list", "tariff-table", "quantity", "validity-days"):
+            await pilot.press("enter")
+            assert app.screen.focused.id == expected
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PaymentDialog)
+        await pilot.press("enter")  # exact cash
+        await settle(pilot)
+        assert sold_numbers(app) == ["20191220-815"]

@@ -379,8 +379,8 @@ class SaleScreen(Screen[None]):
         self.query_one("#validity-days").focus()
 
     @on(QuietInput.Submitted, "#validity-days")
-    def validity_submitted(self) -> None:
-        self.action_pay()
+    async def validity_submitted(self) -> None:
+        await self.action_pay()
 
     def action_zone(self, step: int) -> None:
         focused = self.focused.id if self.focused else None
