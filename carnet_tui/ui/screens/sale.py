@@ -75,11 +75,12 @@ def _short(text: str, word: str) -> str:
 
 def _client_label(client: ClientView) -> str:
     """Name and the phone's last four digits: two "Mohamed Bennani" are told apart."""
-    width = 22  # inside the frame and the list's padding
+    # the list has no padding: the margins are spaces of the same segment (fewer bytes per repaint)
+    width = 22
     tail = client.phone[-4:]
     if not tail:
-        return _fit(client.name, width + 1)
-    return f"{_fit(client.name, width - len(tail)):<{width - len(tail)}}{tail}"
+        return f" {_fit(client.name, width + 1):<{width}} "
+    return f" {_fit(client.name, width - len(tail)):<{width - len(tail)}}{tail} "
 
 
 def print_status_text(carnet: CarnetStatus) -> str:
