@@ -151,7 +151,8 @@ TEXTS: dict[str, str] = {
     "help.title": "Aide · touches",
     "help.body": (
         "Alt+A            ouvrir Ventes de Carnets (de partout)\n"
-        "Tab / Maj+Tab    zone suivante / précédente, flèches dans une liste\n"
+        "Tab / Maj+Tab    zone suivante / précédente (aussi ↑ / ↓ hors des listes)\n"
+        "Entrée           choisir et passer à la zone suivante\n"
         "A / V / P        type de bénéficiaire (zone Bénéficiaire)\n"
         "F2               recherche du client\n"
         "F3               nouveau client\n"
