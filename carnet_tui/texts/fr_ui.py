@@ -24,6 +24,10 @@ TEXTS: dict[str, str] = {
     "key.retry": "Réessayer",
     "key.later": "Plus tard",
     "key.choose": "Choisir",
+    # names of keys on a French keyboard
+    "keycap.delete": "Suppr",
+    "keycap.escape": "Échap",
+    "keycap.enter": "Entrée",
     # home
     "home.title": "Accueil",
     "home.menu.sales": "Ventes",
@@ -60,7 +64,7 @@ TEXTS: dict[str, str] = {
     "sale.sold": "Carnets vendus",
     "sale.sold_count": "Carnets vendus ({count})",
     "sale.finalize_button": "Finaliser (F8)",
-    "sale.model_line": "{name} · {count} billets · {days} j",
+    "sale.model_info": "{count} b. · {days} j",
     "col.number": "N°",
     "col.model": "Modèle",
     "col.client": "Client",

@@ -109,7 +109,7 @@ class SoldTable(DataTable):
     BINDINGS = [
         Binding("f7", "screen.row_actions", t("key.actions"), key_display="F7", priority=True),
         Binding("shift+f10", "screen.row_actions", t("key.actions"), show=False, priority=True),
-        Binding("delete", "screen.void_row", t("key.void"), key_display="Suppr", priority=True),
+        Binding("delete", "screen.void_row", t("key.void"), key_display=t("keycap.delete"), priority=True),
     ]
 
 

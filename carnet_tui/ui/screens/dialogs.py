@@ -24,9 +24,9 @@ from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, QuietInput
 
-CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display="Échap")
+CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display=t("keycap.escape"))
 # not a priority binding: Enter must come after the keys typed before it, in the same queue
-VALIDATE = Binding("enter", "validate", t("key.validate"), key_display="Entrée")
+VALIDATE = Binding("enter", "validate", t("key.validate"), key_display=t("keycap.enter"))
 
 
 class Dialog(ModalScreen[Any]):

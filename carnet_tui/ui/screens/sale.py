@@ -101,7 +101,7 @@ class SaleScreen(Screen[None]):
         Binding("f4", "pay", t("key.pay"), key_display="F4", id="sale-pay", priority=True),
         Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close", priority=True),
         Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize", priority=True),
-        Binding("escape", "app.go_home", t("key.home"), key_display="Échap", show=False),
+        Binding("escape", "app.go_home", t("key.home"), key_display=t("keycap.escape"), show=False),
         # arrows between zones, where the focused zone has no use for them (lists keep theirs)
         Binding("down", "zone(1)", show=False),
         Binding("up", "zone(-1)", show=False),
@@ -261,7 +261,8 @@ class SaleScreen(Screen[None]):
     def apply_model_defaults(self) -> None:
         model = self.current_model()
         box = self.query_one("#carnet-list")
-        box.border_subtitle = f"{model.billets_count} b. · {model.validity_days} j" if model else ""
+        info = t("sale.model_info", count=model.billets_count, days=model.validity_days) if model else ""
+        box.border_subtitle = info
         if model is not None:
             self.query_one("#validity-days", QuietInput).value = str(model.validity_days)
         self.load_tariffs()
