@@ -54,7 +54,7 @@ PAYER = textwrap.dedent(
 # One desk of the concurrency drill: waits for "go" so that the four start together.
 DESK = textwrap.dedent(
     """
-    import json, random, sys
+    import json, random, sys, time
     from carnet_tui.domain.payment import PaymentInput
     from carnet_tui.services import sales
     from carnet_tui.store import db
@@ -64,6 +64,7 @@ DESK = textwrap.dedent(
     rng = random.Random(seed)
     print("ready", flush=True)
     sys.stdin.readline()
+    started = time.time()
     paid, errors, numbers = 0, [], []
     sale = None
     while paid < 50:
@@ -83,7 +84,8 @@ DESK = textwrap.dedent(
                 break
     if sale is not None:
         sales.close_sale(sale)
-    print(json.dumps({"paid": paid, "errors": errors, "numbers": numbers}), flush=True)
+    report = {"paid": paid, "errors": errors, "numbers": numbers, "started": started, "ended": time.time()}
+    print(json.dumps(report), flush=True)
     sys.exit(1 if errors else 0)
     """
 )
@@ -241,6 +243,8 @@ def test_four_desks_pay_fifty_lines_each_at_once(tmp_path: Path) -> None:
         assert desk.returncode == 0, err
         assert report["paid"] == 50
         reports.append(report)
+    # the four really paid at the same time: every desk started before any had finished
+    assert max(r["started"] for r in reports) < min(r["ended"] for r in reports)
     numbers = [n for report in reports for n in report["numbers"]]
     assert len(numbers) == len(set(numbers)), "a carnet number was handed to two desks"
     counts = check_store(path)
