@@ -346,3 +346,31 @@ async def test_enter_walks_the_line_to_the_payment(ui_settings) -> None:
         await pilot.press("enter")  # exact cash
         await settle(pilot)
         assert sold_numbers(app) == ["20191220-815"]
+
+
+async def test_a_closed_sale_takes_no_line_no_void_and_f6_asks_again(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "2")
+        await pay_cash(pilot, "")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog)
+                         and "815A" in str(app.screen.query_one("#print-question").render()))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await pilot.press("delete")
+        assert isinstance(app.screen, SaleScreen) and not Void.select().exists()
+        assert "clôturée" in str(app.screen.query_one("#sold-table").border_subtitle)
+        await pilot.press("f4")
+        assert isinstance(app.screen, SaleScreen) and SaleLine.select().count() == 1
+        await pilot.press("f6")  # the two unprinted carnets are asked for again, in order
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
+        assert "20191220-815 " in str(app.screen.query_one("#print-question").render())
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog)
+                         and "815A" in str(app.screen.query_one("#print-question").render()))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))

@@ -446,6 +446,9 @@ class SaleScreen(Screen[None]):
 
     async def action_pay(self) -> None:
         await self.drain_focused()
+        if self._sale_closed():
+            self.say(DomainError("err.sale.closed").message)
+            return
         try:
             request = self.line_request()
             total = sales.quote(request)
@@ -521,6 +524,9 @@ class SaleScreen(Screen[None]):
         if carnet is None:
             self.say(t("msg.no_row"))
             return
+        if carnet.voided or self._sale_closed():  # say so before asking for a reason
+            self.say(DomainError("err.line.already_void" if carnet.voided else "err.sale.closed").message)
+            return
 
         def voided(result: object) -> None:
             if result is None:
@@ -538,6 +544,10 @@ class SaleScreen(Screen[None]):
     def action_close_sale(self) -> None:
         if self.sale_id is None or not self.carnets:
             self.say(t("msg.nothing_to_close"))
+            return
+        if self._sale_closed():  # F6 again: the carnets left unprinted are asked for again
+            left = [c for c in sales.sale_carnets(self.sale_id) if c.print_status in ("unprinted", "partial")]
+            self.print_carnets(left)
             return
         try:
             to_print = sales.close_sale(self.sale_id)
