@@ -34,6 +34,7 @@ settings = dataclasses.replace(Settings(db=sys.argv[1]), data_dir=Path(sys.argv[
 CarnetApp(settings, today=date(2019, 12, 20)).run()
 """
 F4 = b"\x1bOS"
+DOWN = b"\x1b[B"
 
 
 def _drain(fd: int, seconds: float) -> bytes:
@@ -74,6 +75,7 @@ def test_a_burst_of_keys_lands_where_meant(tmp_path: Path) -> None:
         _drain(fd, 1.5)
         os.write(fd, b"mohamed benn" + b"\t" * 4 + b"2" + F4 + b"12000\r")  # one packet
 
+        from carnet_tui.services.clients import search
         from carnet_tui.store.models import Payment, SaleLine
 
         _wait_for(fd, lambda: SaleLine.select().exists())
@@ -83,6 +85,18 @@ def test_a_burst_of_keys_lands_where_meant(tmp_path: Path) -> None:
         assert line.client.name == "Mohamed Bennani"
         assert payment.tendered_cents == 1_200_000 and payment.change_cents == 100_000
         assert sorted(c.number for c in line.carnets) == ["20191220-815", "20191220-815A"]
+
+        # a second line, corrections included, still one packet: F2, "benn", ↓ into the answers, ↓ to
+        # the second client, Enter ×3 to the quantity, 3, Enter, validity 0 ⌫ 3651 ⌫⌫⌫⌫ 30, Enter (pay)
+        burst = (b"\x1bOQ" + b"benn" + DOWN * 2 + b"\r" * 3 + b"3\r" + b"0\x7f3651" + b"\x7f" * 4
+                 + b"30\r" + b"17000\r")
+        os.write(fd, burst)
+        _wait_for(fd, lambda: SaleLine.select().count() == 2)
+        second = SaleLine.select().order_by(SaleLine.id.desc()).get()
+        answers = search("benn", "V")  # what the list shows for a Visiteur
+        assert (second.quantity, second.validity_days) == (3, 30)
+        assert second.client_id == answers[1].id  # the second answer, as the arrows said
+        assert Payment.select().order_by(Payment.id.desc()).get().tendered_cents == 1_700_000
     finally:
         os.write(fd, b"\x11")  # Ctrl+Q
         _drain(fd, 1.0)

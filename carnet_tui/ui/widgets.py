@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from rich.text import Text
@@ -10,20 +11,58 @@ from textual.events import Key
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import DataTable, Input
+from textual.widgets import DataTable, Input, OptionList
 
 from carnet_tui.texts import t
 
 
-class QuietInput(Input):
-    """An Input that never blinks: an idle screen must send nothing over SSH."""
+async def drain(widget: Widget | None) -> None:
+    """Let ``widget`` handle the keys already routed to it (its queue) before acting on a key
+    that was handled ahead of them (a priority binding such as F4 or a dialog's Enter)."""
+    if widget is None:
+        return
+    done = asyncio.Event()
+    widget.call_later(done.set)
+    await done.wait()
+
+
+class ImmediateKeys:
+    """Run the widget's own key bindings as the key arrives, in order with the keys around it.
+
+    Textual resolves a focused widget's (non-priority) bindings only once the key has bubbled up to
+    the App, against whatever has the focus by then. Keys that arrive together (SSH delivers a
+    burst after a stall) then come out of order: "3651", 4×Backspace, "30" gave "3630", and a
+    second ↓ could move the list that had just taken the focus. Handling the widget's own bindings
+    here keeps each key on the widget it was typed into, in the order typed.
+    """
+
+    async def _on_key(self, event: Key) -> None:
+        for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
+            if binding.priority:
+                continue
+            event.stop()
+            event.prevent_default()
+            await self.run_action(binding.action)  # type: ignore[attr-defined]
+            return
+
+
+class KeyList(ImmediateKeys, OptionList):
+    """OptionList whose arrows and Enter act in the order typed."""
+
+
+class KeyTable(ImmediateKeys, DataTable):
+    """DataTable whose arrows and Enter act in the order typed."""
+
+
+class QuietInput(ImmediateKeys, Input):
+    """An Input that never blinks (an idle screen sends nothing over SSH); keys act in order."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
 
 
-class ChoiceBar(Widget, can_focus=True):
+class ChoiceBar(ImmediateKeys, Widget, can_focus=True):
     """One line of choices: ←/→ or a letter picks one. Takes one row where a RadioSet takes five."""
 
     BINDINGS = [
@@ -103,7 +142,7 @@ class ChoiceBar(Widget, can_focus=True):
         self.refresh()
 
 
-class SoldTable(DataTable):
+class SoldTable(KeyTable):
     """The bottom table; F7, Shift+F10 and Delete act on its row."""
 
     BINDINGS = [

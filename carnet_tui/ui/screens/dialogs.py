@@ -22,11 +22,12 @@ from carnet_tui.domain.payment import PaymentInput, check_payment
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
-from carnet_tui.ui.widgets import ChoiceBar, Gauge, QuietInput
+from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
 CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display=t("keycap.escape"))
-# not a priority binding: Enter must come after the keys typed before it, in the same queue
-VALIDATE = Binding("enter", "validate", t("key.validate"), key_display=t("keycap.enter"))
+# priority: Enter closes the dialog before the keys typed after it are routed (they belong to the
+# window below); the action first lets the field take the keys typed before it (drain)
+VALIDATE = Binding("enter", "submit", t("key.validate"), key_display=t("keycap.enter"), priority=True)
 
 
 class Dialog(ModalScreen[Any]):
@@ -41,9 +42,10 @@ class Dialog(ModalScreen[Any]):
     def action_validate(self) -> None:
         """Dialogs with fields override this."""
 
-    @on(Input.Submitted)
-    def input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    async def action_submit(self) -> None:
+        await drain(self)  # keys that came while the dialog was opening wait in the screen's queue
+        await drain(self.focused)
+        await drain(self)  # and those that bubbled up from the field
         self.action_validate()
 
     def on_key(self, event: Key) -> None:
@@ -72,7 +74,7 @@ class Dialog(ModalScreen[Any]):
 class PaymentDialog(Dialog):
     """Règlement: method, amount tendered and change (cash), cheque number, reference."""
 
-    FIRST_INPUT = "#pay-tendered"
+    FIRST_INPUT = AUTO_FOCUS = "#pay-tendered"
 
     BINDINGS = [CANCEL, VALIDATE]
 
@@ -109,7 +111,6 @@ class PaymentDialog(Dialog):
 
     def on_mount(self) -> None:
         self._show_method("cash")
-        self.query_one("#pay-tendered").focus()
 
     def _show_method(self, method: str) -> None:
         self.query_one("#row-tendered").display = method == "cash"
@@ -166,7 +167,7 @@ class PaymentDialog(Dialog):
 class NewClientDialog(Dialog):
     """F3: name required; phone and member number checked by the domain rules."""
 
-    FIRST_INPUT = "#client-name"
+    FIRST_INPUT = AUTO_FOCUS = "#client-name"
 
     BINDINGS = [CANCEL, VALIDATE]
 
@@ -193,9 +194,6 @@ class NewClientDialog(Dialog):
                 )
             yield Static(t("client.hint"), classes="hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#client-name").focus()
-
     def action_validate(self) -> None:
         self.clear_errors()
         data = ClientInput(
@@ -209,7 +207,7 @@ class NewClientDialog(Dialog):
         except DomainError as exc:
             field = exc.field if exc.field in ("name", "phone", "member") else "name"
             self.show_error(f"client-{field}-error", exc.message)
-            self.query_one(f"#client-{field}").focus()
+            self.set_focus(self.query_one(f"#client-{field}"))
             return
         self.dismiss(created)
 
@@ -217,7 +215,7 @@ class NewClientDialog(Dialog):
 class ReasonDialog(Dialog):
     """Asks a reason, then runs ``submit(reason)``; a refusal stays in the dialog."""
 
-    FIRST_INPUT = "#reason"
+    FIRST_INPUT = AUTO_FOCUS = "#reason"
 
     BINDINGS = [CANCEL, VALIDATE]
 
@@ -236,9 +234,6 @@ class ReasonDialog(Dialog):
             yield Static("", id="reason-error", classes="error")
             yield Static(t("reason.hint" if self.required else "reason.optional_hint"), classes="hint")
 
-    def on_mount(self) -> None:
-        self.query_one("#reason").focus()
-
     def action_validate(self) -> None:
         reason = " ".join(self.query_one("#reason", QuietInput).value.split())
         if not reason and self.required:
@@ -255,7 +250,7 @@ class ReasonDialog(Dialog):
 class RangeDialog(Dialog):
     """Billets from–to plus a reason, for a partial reprint."""
 
-    FIRST_INPUT = "#range-first"
+    FIRST_INPUT = AUTO_FOCUS = "#range-first"
 
     BINDINGS = [CANCEL, VALIDATE]
 
@@ -279,9 +274,6 @@ class RangeDialog(Dialog):
                 yield QuietInput(id="reason", compact=True, max_length=300)
             yield Static("", id="reason-error", classes="error")
             yield Static(t("reason.hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#range-first").focus()
 
     def action_validate(self) -> None:
         first_text = self.query_one("#range-first", QuietInput).value.strip()
@@ -455,6 +447,8 @@ class PrintCarnetDialog(ModalScreen[str]):
 class MenuDialog(Dialog):
     """A list of actions; Enter picks one, Escape leaves."""
 
+    AUTO_FOCUS = "#menu"
+
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
         super().__init__()
         self.title_text = title
@@ -463,13 +457,12 @@ class MenuDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-dialog", classes="dialog"):
             yield Label(self.title_text, classes="dialog-title")
-            yield OptionList(*[Option(label, id=key) for key, label in self.options], id="menu")
+            yield KeyList(*[Option(label, id=key) for key, label in self.options], id="menu")
             yield Static(t("menu.hint"), classes="hint")
 
     def on_mount(self) -> None:
         menu = self.query_one("#menu", OptionList)
         menu.highlighted = 0
-        menu.focus()
 
     @on(OptionList.OptionSelected, "#menu")
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -478,6 +471,8 @@ class MenuDialog(Dialog):
 
 class InfoDialog(Dialog):
     """Read-only text: help, a sale's history."""
+
+    AUTO_FOCUS = "#info-scroll"
 
     def __init__(self, title: str, body: str) -> None:
         super().__init__()
@@ -490,9 +485,6 @@ class InfoDialog(Dialog):
             with VerticalScroll(id="info-scroll"):
                 yield Static(self.body, id="info-body")
             yield Static(t("info.hint"), classes="hint")
-
-    def on_mount(self) -> None:
-        self.query_one("#info-scroll").focus()
 
     def key_enter(self) -> None:
         self.dismiss(None)

@@ -10,10 +10,12 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from carnet_tui.texts import t
-from carnet_tui.ui.widgets import KeyBar
+from carnet_tui.ui.widgets import KeyBar, KeyList
 
 
 class HomeScreen(Screen[None]):
+    AUTO_FOCUS = "#home-menu"
+
     def __init__(self, venue: str) -> None:
         super().__init__(id="home-screen")
         self.venue = venue
@@ -22,7 +24,7 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Label(f"{t('app.title')} · {self.venue}", id="home-title")
             yield Label(t("home.menu.sales"), id="menu-sales", classes="menu-title")
-            yield OptionList(Option(f"{t('home.menu.sale_carnets')}   Alt+A", id="sale-carnets"),
+            yield KeyList(Option(f"{t('home.menu.sale_carnets')}   Alt+A", id="sale-carnets"),
                              id="home-menu")
             yield Static(t("home.hint"), id="home-hint")
         yield KeyBar()
@@ -30,7 +32,6 @@ class HomeScreen(Screen[None]):
     def on_mount(self) -> None:
         menu = self.query_one("#home-menu", OptionList)
         menu.highlighted = 0
-        menu.focus()
 
     @on(OptionList.OptionSelected, "#home-menu")
     def chosen(self, event: OptionList.OptionSelected) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -40,7 +39,7 @@ from carnet_tui.ui.screens.dialogs import (
     ReasonDialog,
     _close_thread_connection,
 )
-from carnet_tui.ui.widgets import ChoiceBar, KeyBar, QuietInput, SoldTable
+from carnet_tui.ui.widgets import ChoiceBar, KeyBar, KeyList, KeyTable, QuietInput, SoldTable, drain
 
 if TYPE_CHECKING:
     from carnet_tui.ui.app import CarnetApp
@@ -90,6 +89,16 @@ def print_status_text(carnet: CarnetStatus) -> str:
     return t(f"print.{status}")
 
 
+class ClientResults(KeyList):
+    """The search's answers. Taking the focus brings them up to date first: an arrow typed right
+    after the search text (a burst over SSH) must move in the answer to that text."""
+
+    def on_focus(self) -> None:
+        screen = self.screen
+        if isinstance(screen, SaleScreen):
+            screen.ensure_fresh_clients()
+
+
 class SaleScreen(Screen[None]):
     """One sale at a time; F8 empties the window for the next."""
 
@@ -102,10 +111,21 @@ class SaleScreen(Screen[None]):
         Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close", priority=True),
         Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize", priority=True),
         Binding("escape", "app.go_home", t("key.home"), key_display=t("keycap.escape"), show=False),
-        # arrows between zones, where the focused zone has no use for them (lists keep theirs)
-        Binding("down", "zone(1)", show=False),
-        Binding("up", "zone(-1)", show=False),
+        # arrows between zones where the focused zone has no use for them (lists keep theirs), and
+        # Enter to the next zone; priority + check_action: they act before the next key is routed
+        Binding("down", "zone(1)", show=False, priority=True),
+        Binding("up", "zone(-1)", show=False, priority=True),
+        Binding("enter", "advance", show=False, priority=True),
     ]
+    # Enter: search → results → carnets → tariffs → quantity → validity → Règlement
+    ADVANCE = {
+        "client-search": "client-results",
+        "client-results": "carnet-list",
+        "carnet-list": "tariff-table",
+        "tariff-table": "quantity",
+        "quantity": "validity-days",
+        "validity-days": "",
+    }
     ZONES_DOWN = {
         "beneficiary-type": "client-search",
         "client-search": "client-results",
@@ -154,9 +174,9 @@ class SaleScreen(Screen[None]):
         with Horizontal(id="lists"):
             # the frame is a container: new results repaint the five rows, not the frame (SSH bytes)
             with Vertical(id="client-box", classes="box"):
-                yield OptionList(id="client-results")
-            yield OptionList(id="carnet-list", classes="box")
-            yield DataTable(id="tariff-table", classes="box", cursor_type="row", cell_padding=0,
+                yield ClientResults(id="client-results")
+            yield KeyList(id="carnet-list", classes="box")
+            yield KeyTable(id="tariff-table", classes="box", cursor_type="row", cell_padding=0,
                             zebra_stripes=False)
         with Horizontal(classes="row", id="line-row"):
             yield Label(t("sale.quantity"), classes="field-label")
@@ -223,7 +243,7 @@ class SaleScreen(Screen[None]):
         self.set_line_error("")
         self.update_header()
         self.run_search("", self.beneficiary)
-        self.query_one("#client-search").focus()
+        self.set_focus(self.query_one("#client-search"))
 
     def update_header(self) -> None:
         day = format_date(self.carnet_app.today)
@@ -336,10 +356,12 @@ class SaleScreen(Screen[None]):
             self.show_clients(found, query)  # an answer to an older query is dropped
 
     def show_clients(self, found: list[ClientView], query: tuple[str, str]) -> None:
+        same_text = self.results_for is not None and self.results_for[0] == query[0]
         self.results_for = query
         if found == self.clients and self.clients:
             return  # same answer: repainting the list would only cost bytes over SSH
-        previous = self.current_client()
+        # new text: the first answer; same text (type changed, list refreshed): keep the client
+        previous = self.current_client() if same_text else None
         self.clients = found
         results = self.query_one("#client-results", OptionList)
         results.set_options([Option(_client_label(c)) for c in found])
@@ -362,36 +384,54 @@ class SaleScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#client-results")
     def client_chosen(self) -> None:
-        self.query_one("#carnet-list").focus()
+        self.set_focus(self.query_one("#carnet-list"))
 
     @on(OptionList.OptionSelected, "#carnet-list")
     def model_chosen(self) -> None:
-        self.query_one("#tariff-table").focus()
+        self.set_focus(self.query_one("#tariff-table"))
 
     @on(DataTable.RowSelected, "#tariff-table")
     def tariff_chosen(self) -> None:
-        self.query_one("#quantity").focus()
+        self.set_focus(self.query_one("#quantity"))
 
     @on(QuietInput.Submitted, "#client-search")
     def search_submitted(self) -> None:
-        self.query_one("#client-results").focus()
+        self.set_focus(self.query_one("#client-results"))
 
     @on(QuietInput.Submitted, "#quantity")
     def quantity_submitted(self) -> None:
-        self.query_one("#validity-days").focus()
+        self.set_focus(self.query_one("#validity-days"))
 
     @on(QuietInput.Submitted, "#validity-days")
     async def validity_submitted(self) -> None:
         await self.action_pay()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Arrows and Enter act only from the zones listed; elsewhere the focused widget has them."""
+        focused = (self.focused.id if self.focused else None) or ""
+        if action == "zone":
+            step = parameters[0] if parameters else 1
+            return focused in (self.ZONES_DOWN if step > 0 else self.ZONES_UP)  # type: ignore[operator]
+        if action == "advance":
+            return focused in self.ADVANCE
+        return True
+
     def action_zone(self, step: int) -> None:
         focused = self.focused.id if self.focused else None
         target = (self.ZONES_DOWN if step > 0 else self.ZONES_UP).get(focused or "")
         if target:
-            self.query_one(f"#{target}").focus()
+            self.set_focus(self.query_one(f"#{target}"))  # now, not after the keys already queued
+
+    async def action_advance(self) -> None:
+        focused = self.focused.id if self.focused else None
+        target = self.ADVANCE.get(focused or "")
+        if target:
+            self.set_focus(self.query_one(f"#{target}"))
+        elif target == "":
+            await self.action_pay()
 
     def action_search(self) -> None:
-        self.query_one("#client-search").focus()
+        self.set_focus(self.query_one("#client-search"))
 
     def action_new_client(self) -> None:
         def created(client: ClientView | None) -> None:
@@ -407,12 +447,8 @@ class SaleScreen(Screen[None]):
         """F-keys are priority bindings (they act before the next key is routed, so keys typed just
         after F4 go to the dialog). Keys typed just before may still wait in the focused field's
         queue: let that queue run first, so F4 reads "2" and not "1"."""
-        focused = self.focused
-        if focused is None or focused is self:
-            return
-        done = asyncio.Event()
-        focused.call_later(done.set)
-        await done.wait()
+        if self.focused is not self:
+            await drain(self.focused)
 
     # ----------------------------------------------------------------- paying a line
     def ensure_fresh_clients(self) -> None:
@@ -456,7 +492,7 @@ class SaleScreen(Screen[None]):
             field = {"quantity": "quantity", "validity": "validity-days"}.get(exc.field or "")
             self.set_line_error(exc.message, field)
             if field:
-                self.query_one(f"#{field}").focus()
+                self.set_focus(self.query_one(f"#{field}"))
             return
         model, tariff = self.current_model(), self.current_tariff()
         assert model is not None and tariff is not None
@@ -477,7 +513,7 @@ class SaleScreen(Screen[None]):
             self.refresh_sold()
             self.update_header()
             self.say(t("msg.paid", numbers=", ".join(line.carnet_numbers)))
-            self.query_one("#sold-table").focus()
+            self.set_focus(self.query_one("#sold-table"))
 
         self.app.push_screen(PaymentDialog(total, summary, submit), callback=paid)
 
