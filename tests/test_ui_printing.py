@@ -154,3 +154,36 @@ async def test_actions_menu_reprints_invoice_and_history(ui_settings) -> None:
         assert "papier froisse" in history and "20191220-815" in history
         await pilot.press("escape")
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_progress_shows_the_billet_reached_and_retry_continues_there(ui_settings, tmp_path) -> None:
+    """A carnet stopped after billet 6 (crash): resuming shows "billet 6/15" then goes on from 7."""
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await close_and_ask(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+    carnet = Carnet.get()
+    Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
+    out = tmp_path / "printer" / "out.bin"  # unplugged: the folder is missing
+    printer = dataclasses.replace(ui_settings.printer, url=f"file:{out}")
+    settings = dataclasses.replace(ui_settings, printer=printer)
+    app = make_app(settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("y")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
+        await pilot.press("enter")  # Oui
+        await wait_until(pilot, lambda: app.screen.state == "failed")
+        assert dialog_text(app, "#print-status") == "billet 6/15"
+        gauge = app.screen.query_one("#print-progress")
+        assert (gauge.done, gauge.total) == (6, 15)
+        out.parent.mkdir()
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
+        assert printed_count("20191220-815") == 15
+        assert out.read_bytes().count(b"20191220-815-0") >= 9  # billets 7 to 15 went to the printer
+        assert b"20191220-815-001" not in out.read_bytes()
