@@ -68,12 +68,15 @@ class CarnetApp(App[None]):
         self.offer_unfinished()
 
     # ------------------------------------------------------------------ actions
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # in the sale window Alt+A has nothing to open: its place in the key bar goes to Échap
+        if action == "open_sale" and isinstance(self.screen, SaleScreen):
+            return False
+        return True
+
     def action_open_sale(self) -> None:
-        if isinstance(self.screen, ModalScreen):
-            return  # a dialog is waiting for its answer
-        if isinstance(self.screen, SaleScreen):
-            self.screen.action_search()
-            return
+        if isinstance(self.screen, (ModalScreen, SaleScreen)):
+            return  # a dialog is waiting for its answer, or the window is already there
         self.push_screen("sale")
 
     def action_go_home(self) -> None:

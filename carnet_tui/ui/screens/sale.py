@@ -110,7 +110,7 @@ class SaleScreen(Screen[None]):
         Binding("f4", "pay", t("key.pay"), key_display="F4", id="sale-pay", priority=True),
         Binding("f6", "close_sale", t("key.close"), key_display="F6", id="sale-close", priority=True),
         Binding("f8", "finalize", t("key.finalize"), key_display="F8", id="sale-finalize", priority=True),
-        Binding("escape", "app.go_home", t("key.home"), key_display=t("keycap.escape"), show=False),
+        Binding("escape", "app.go_home", t("key.home"), key_display=t("keycap.escape")),
         # arrows between zones where the focused zone has no use for them (lists keep theirs), and
         # Enter to the next zone; priority + check_action: they act before the next key is routed
         Binding("down", "zone(1)", show=False, priority=True),
