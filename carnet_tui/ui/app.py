@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from datetime import date
 
@@ -9,14 +10,17 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
-from carnet_tui.ui.screens.dialogs import ConfirmDialog, InfoDialog, PrintCarnetDialog
 from carnet_tui.ui.screens.home import HomeScreen
-from carnet_tui.ui.screens.sale import SaleScreen
+from carnet_tui.ui.threads import close_thread_connection
+
+# The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
+# printing service only after the first frame: the home screen must appear as fast as a bare app.
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
@@ -34,6 +38,9 @@ class CarnetApp(App[None]):
     """Constructed on an already-connected store (``store.db.connect``)."""
 
     CSS_PATH = "carnet.tcss"
+    # the theme as the class default, not set in on_mount: setting it makes Textual parse the
+    # whole stylesheet a second time before the first frame
+    theme: Reactive[str] = Reactive(THEME)
     TITLE = t("app.title")
     SUB_TITLE = t("app.subtitle")
     ENABLE_COMMAND_PALETTE = True
@@ -62,28 +69,40 @@ class CarnetApp(App[None]):
         return self._today or date.today()
 
     def on_mount(self) -> None:
-        self.theme = THEME
-        self.install_screen(SaleScreen(), "sale")
         self.push_screen(HomeScreen(self.settings.venue.name))
-        self.offer_unfinished()
+        # after the first frame: the question needs the printing stack (python-escpos), slow to import
+        self.call_after_refresh(self.offer_unfinished)
+
+    def _in_sale(self) -> bool:
+        return self.screen.id == "sale-screen"
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # in the sale window Alt+A has nothing to open: its place in the key bar goes to Échap
-        if action == "open_sale" and isinstance(self.screen, SaleScreen):
+        if action == "open_sale" and self._in_sale():
             return False
         return True
 
     def action_open_sale(self) -> None:
-        if isinstance(self.screen, (ModalScreen, SaleScreen)):
+        if isinstance(self.screen, ModalScreen) or self._in_sale():
             return  # a dialog is waiting for its answer, or the window is already there
+        if not self.is_screen_installed("sale"):
+            from carnet_tui.ui.screens.sale import SaleScreen
+
+            self.install_screen(SaleScreen(), "sale")
+        if self.get_screen("sale") in self.screen_stack:  # under the history: go back down to it
+            while not self._in_sale():
+                self.pop_screen()
+            return
         self.push_screen("sale")
 
     def action_go_home(self) -> None:
-        if isinstance(self.screen, SaleScreen):
+        if self._in_sale():
             self.pop_screen()
 
     def action_help(self) -> None:
+        from carnet_tui.ui.screens.dialogs import InfoDialog
+
         if not isinstance(self.screen, ModalScreen):
             self.push_screen(InfoDialog(t("help.title"), t("help.body")))
 
@@ -101,14 +120,11 @@ class CarnetApp(App[None]):
     @work(exclusive=True, group="resume", exit_on_error=False)
     async def offer_unfinished(self) -> None:
         """After a crash or a failure, offer the carnets whose billets were not all sent."""
-        try:
-            from carnet_tui.services import printing
-
-            pending = printing.unfinished_carnets()
-        except ImportError:
-            return
+        pending = await asyncio.to_thread(_unfinished_carnets)  # keys typed meanwhile are not held up
         if not pending:
             return
+        from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog
+
         question = t("resume.question", count=len(pending))
         if not await self.push_screen_wait(ConfirmDialog(t("resume.title"), question)):
             return
@@ -116,6 +132,18 @@ class CarnetApp(App[None]):
             await self.push_screen_wait(
                 PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings)
             )
+
+
+def _unfinished_carnets() -> list:
+    """In a worker thread: import the printing stack (slow: python-escpos) and ask the journal."""
+    try:
+        from carnet_tui.services import printing
+
+        return printing.unfinished_carnets()
+    except ImportError:
+        return []
+    finally:
+        close_thread_connection()
 
 
 def run_app(settings: Settings) -> None:

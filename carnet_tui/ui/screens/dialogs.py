@@ -22,6 +22,7 @@ from carnet_tui.domain.payment import PaymentInput, check_payment
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
+from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
 CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display=t("keycap.escape"))
@@ -488,14 +489,3 @@ class InfoDialog(Dialog):
 
     def key_enter(self) -> None:
         self.dismiss(None)
-
-
-def _close_thread_connection() -> None:
-    """A worker thread opened its own SQLite connection (peewee keeps one per thread): close it."""
-    from carnet_tui.store.models import database
-
-    try:
-        if database.obj is not None and not database.obj.is_closed():
-            database.obj.close()
-    except Exception:  # noqa: BLE001 - closing is best effort
-        pass
