@@ -326,6 +326,37 @@ class ConfirmDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "yes")
 
 
+class RetryDialog(ModalScreen[bool]):
+    """A print that failed: the printer's message, **Réessayer** (R or Enter) or **Plus tard**
+    (P or Escape). Dismisses with True to retry."""
+
+    BINDINGS = [
+        Binding("r,enter", "answer(True)", t("key.retry"), key_display="R", priority=True),
+        Binding("p,escape", "answer(False)", t("key.later"), key_display="P", priority=True),
+    ]
+
+    def __init__(self, title: str, message: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="retry-dialog", classes="dialog confirm"):
+            yield Label(self.title_text, classes="dialog-title")
+            yield Static(self.message, id="retry-message", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button(t("key.retry"), id="retry", compact=True, variant="primary")
+                yield Button(t("key.later"), id="later", compact=True)
+            yield Static(t("retry.hint"), classes="hint")
+
+    def action_answer(self, retry: bool) -> None:
+        self.dismiss(retry)
+
+    @on(Button.Pressed)
+    def pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "retry")
+
+
 class PrintCarnetDialog(ModalScreen[str]):
     """The per-carnet question, then the progress bar, then Réessayer / Plus tard on failure.
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -37,6 +38,7 @@ from carnet_tui.ui.screens.dialogs import (
     PrintCarnetDialog,
     RangeDialog,
     ReasonDialog,
+    RetryDialog,
     _close_thread_connection,
 )
 from carnet_tui.ui.widgets import ChoiceBar, KeyBar, KeyList, KeyTable, QuietInput, SoldTable, drain
@@ -592,12 +594,14 @@ class SaleScreen(Screen[None]):
             return
         self.refresh_sold()
         self.update_header()
-        self.say(t("msg.sale_closed"))
-        self.print_carnets(to_print)
+        self.say(t("msg.receipt_printing"))
+        self.print_carnets(to_print, receipt_of=self.sale_id)
 
     @work(exclusive=True, group="print-sequence")
-    async def print_carnets(self, carnets: list[CarnetStatus]) -> None:
-        """One Yes/No dialog per carnet, in order (push_screen_wait needs a worker)."""
+    async def print_carnets(self, carnets: list[CarnetStatus], receipt_of: int | None = None) -> None:
+        """The receipt first (when the sale was just closed), then one Yes/No dialog per carnet, in
+        order (push_screen_wait needs a worker)."""
+        receipt_left = receipt_of is not None and not await self.print_original_receipt(receipt_of)
         for carnet in carnets:
             if carnet.print_status == "printed":
                 continue
@@ -607,6 +611,22 @@ class SaleScreen(Screen[None]):
             self.refresh_sold()
             key = "msg.printed" if result == "printed" else "msg.print_later"
             self.say(t(key, number=carnet.number))
+        if receipt_left:  # said last: the billets' messages would hide it
+            self.say(t("msg.receipt_later"))
+
+    async def print_original_receipt(self, sale_id: int) -> bool:
+        """The ticket de caisse, off the UI thread; a failure asks Réessayer / Plus tard. Plus tard
+        goes on to the billets: the receipt stays in the actions menu, its first print the original."""
+        settings = self.app.settings  # type: ignore[attr-defined]
+        while True:
+            error = await asyncio.to_thread(_print_receipt, sale_id, settings)
+            if error is None:
+                self.say(t("msg.sale_closed") + " " + t("msg.receipt"))
+                return True
+            number = sales.get_sale(sale_id).number
+            title = t("receipt.failed_title", number=number)
+            if not await self.app.push_screen_wait(RetryDialog(title, t("receipt.failed") + "\n" + error)):
+                return False
 
     def action_finalize(self) -> None:
         if self.sale_id is not None:
@@ -721,6 +741,21 @@ class SaleScreen(Screen[None]):
         lines = [_history_line(entry) for entry in entries] or [t("history.empty")]
         number = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
         self.app.push_screen(InfoDialog(t("history.title", number=number), "\n".join(lines[-14:])))
+
+
+def _print_receipt(sale_id: int, settings: object) -> str | None:
+    """In a worker thread: the sale's original receipt. None when printed, else the French reason."""
+    try:
+        from carnet_tui.services import printing
+
+        printing.print_receipt(sale_id, settings)  # type: ignore[arg-type]
+        return None
+    except DomainError as exc:
+        return exc.message
+    except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
+        return getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    finally:
+        _close_thread_connection()
 
 
 def _history_line(entry: object) -> str:
