@@ -355,3 +355,63 @@ def carnet_status(carnet_id: int) -> CarnetStatus:
     if not found:
         raise DomainError("err.line.not_found")
     return found[0]
+
+
+# --- the sales history (a list of past sales) -------------------------------------------------------
+
+SALE_LIST_MAX = 1000
+FILTER_MAX = 40
+_FILTER_CHARS = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ-")
+
+
+@dataclass(frozen=True)
+class SaleSummary:
+    id: int
+    number: int
+    sale_date: date | None
+    cashier: str
+    status: str  # open | closed | finalized
+    total_cents: int  # paid lines, voided ones excluded
+    billets_sent: int  # of the carnets of lines not voided
+    billets_count: int
+
+
+_SUMMARY_SQL = """
+SELECT s.id, s.number, s.sale_date, s.cashier, s.status,
+       (SELECT COALESCE(SUM(l.total_cents), 0) FROM sale_line l WHERE l.sale_id = s.id AND l.voided = 0),
+       (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
+         WHERE c.sale_id = s.id AND l.voided = 0 AND b.print_state = 'sent'),
+       (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
+         WHERE c.sale_id = s.id AND l.voided = 0)
+FROM sale s
+WHERE s.number IS NOT NULL {where}
+ORDER BY s.number DESC
+LIMIT ?
+"""
+
+
+def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]:
+    """Numbered sales, newest first. ``number_filter``: digits match the start of the sale number
+    ("81" → 81, 810…819, 8100…); with a dash or a letter, a part of a carnet number ("815A",
+    "20191220-815"). Text that no number can hold (other characters, too long) matches nothing."""
+    limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else 200
+    limit = max(1, min(limit, SALE_LIST_MAX))
+    text = str(number_filter or "").strip().upper()
+    where, params = "", []
+    if text:
+        if len(text) > FILTER_MAX or not set(text) <= _FILTER_CHARS:
+            return []
+        if text.isdigit():
+            where = "AND CAST(s.number AS TEXT) LIKE ?"
+            params.append(text.lstrip("0") + "%" if text.lstrip("0") else "0")
+        else:  # only digits, letters and dashes got here: no LIKE wildcard can be in the text
+            where = "AND s.id IN (SELECT sale_id FROM carnet WHERE number LIKE ?)"
+            params.append(f"%{text}%")
+    cursor = database.obj.execute_sql(_SUMMARY_SQL.format(where=where), (*params, limit))
+    result = []
+    for row in cursor.fetchall():
+        day = row[2]
+        if day is not None and not isinstance(day, date):
+            day = date.fromisoformat(str(day))
+        result.append(SaleSummary(row[0], row[1], day, row[3], row[4], row[5], int(row[6]), int(row[7])))
+    return result
