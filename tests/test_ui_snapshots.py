@@ -1,4 +1,5 @@
-"""Snapshots at 80×24: home, the sale window holding the manual's two carnets, the payment and print dialogs.
+"""Snapshots at 80×24: home, the sale window holding the manual's two carnets, the payment and print
+dialogs, the sales history.
 
 The date is fixed (carnet numbers hold it) and nothing blinks or moves, so the pictures are stable.
 Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update`` after a deliberate change.
@@ -10,12 +11,15 @@ import pytest
 from test_ui_support import demo_settings, make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 
 from carnet_tui.ui.screens.dialogs import PaymentDialog, PrintCarnetDialog
+from carnet_tui.ui.screens.history import HistoryScreen
+from carnet_tui.ui.screens.sale import SaleScreen
 
 SIZE = (80, 24)
 
 
 @pytest.fixture
-def ui_settings(tmp_path):
+def ui_settings(tmp_path, monkeypatch):
+    monkeypatch.setenv("CARNET_CASHIER", "amina")  # the history shows the cashier: not the machine's user
     yield from demo_settings(tmp_path)
 
 
@@ -49,5 +53,27 @@ def test_print_dialog(snap_compare, ui_settings) -> None:
         await pay_cash(pilot, "12000")
         await pilot.press("f6")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
+
+    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+
+
+def test_sales_history(snap_compare, ui_settings) -> None:
+    """The manual's sale 815 finalized (carnet 815 printed, 815A left for later), then F5."""
+
+    async def run_before(pilot) -> None:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "2")
+        await pay_cash(pilot, "12000")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog)
+                         and "815A" in str(pilot.app.screen.query_one("#print-question").render()))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SaleScreen))
+        await pilot.press("f8", "f5")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, HistoryScreen))
+        await pilot.press("tab")  # the sales table has the focus
+        await settle(pilot)
 
     assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)

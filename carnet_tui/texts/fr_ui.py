@@ -24,6 +24,8 @@ TEXTS: dict[str, str] = {
     "key.retry": "Réessayer",
     "key.later": "Plus tard",
     "key.choose": "Choisir",
+    "key.back": "Retour",
+    "key.history": "Historique",
     # names of keys on a French keyboard
     "keycap.delete": "Suppr",
     "keycap.escape": "Échap",
@@ -33,11 +35,35 @@ TEXTS: dict[str, str] = {
     "home.menu.sales": "Ventes",
     "home.menu.sale_carnets": "Vente de Carnets",
     "home.hint": (
-        "Entrée ou Alt+A : ouvrir la vente de carnets. Ctrl+P : palette. F1 : aide. Ctrl+Q : quitter."
+        "Alt+A : vente de carnets · F5 : historique des ventes · Entrée : ouvrir\n"
+        "Ctrl+P : palette. F1 : aide. Ctrl+Q : quitter."
     ),
+    "home.menu.history": "Historique des ventes",
+    # sales history
+    "hist.title": "Historique des ventes",
+    "hist.count": "{count} vente(s), la plus récente en haut",
+    "hist.filter": "N° vente ou carnet",
+    "hist.filter_placeholder": "815 ou 20191220-815A",
+    "hist.sales": "Ventes",
+    "hist.none": "aucune vente",
+    "hist.no_sale": "Aucune vente sélectionnée.",
+    "hist.carnets": "Carnets de la vente",
+    "hist.carnets_of": "Carnets de la vente N° {number}",
+    "hist.col.number": "N°",
+    "hist.col.date": "Date",
+    "hist.col.cashier": "Caissier",
+    "hist.col.total": "Total",
+    "hist.col.status": "Statut",
+    "hist.col.billets": "Billets impr.",
+    "hist.billets": "{sent}/{count}",
+    "hist.status.open": "en cours",
+    "hist.status.closed": "clôturée",
+    "hist.status.finalized": "finalisée",
     # palette
     "palette.open_sale": "Vente de Carnets",
     "palette.open_sale.help": "Ouvrir la fenêtre Ventes de Carnets (Alt+A)",
+    "palette.history": "Historique des ventes",
+    "palette.history.help": "Les ventes passées, leurs carnets et les réimpressions (F5)",
     "palette.home": "Accueil",
     "palette.home.help": "Revenir à l'écran d'accueil",
     # sale window
@@ -137,6 +163,8 @@ TEXTS: dict[str, str] = {
     "printq.preview": "Aperçu : {path}",
     # actions menu
     "actions.title": "Actions · carnet N° {number}",
+    "actions.sale_title": "Actions · vente N° {number}",
+    "actions.sale_label": "vente N° {number}",
     "actions.print": "Imprimer les billets (reprise)",
     "actions.receipt": "Imprimer le ticket (duplicata s'il est déjà sorti)",
     "actions.preview": "Aperçu des billets",
@@ -163,6 +191,7 @@ TEXTS: dict[str, str] = {
         "Tab / Maj+Tab    zone suivante / précédente (aussi ↑ / ↓ hors des listes)\n"
         "Entrée           choisir et passer à la zone suivante\n"
         "A / V / P        type de bénéficiaire (zone Bénéficiaire)\n"
+        "F5               Historique des ventes (réimpressions)\n"
         "F2               recherche du client\n"
         "F3               nouveau client\n"
         "F4               Règlement : payer et ajouter la ligne\n"

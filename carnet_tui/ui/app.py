@@ -54,6 +54,7 @@ class CarnetApp(App[None]):
         # cashier) would otherwise land in the zone being left
         Binding("tab", "app.focus_next", show=False, priority=True, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="focus-previous"),
+        Binding("f5", "open_history", t("key.history"), key_display="F5", priority=True, id="open-history"),
         Binding("f1", "help", t("key.help"), key_display="F1", id="help"),
         Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
     ]
@@ -81,23 +82,32 @@ class CarnetApp(App[None]):
         # in the sale window Alt+A has nothing to open: its place in the key bar goes to Échap
         if action == "open_sale" and self._in_sale():
             return False
+        if action == "open_history" and self.screen.id == "history-screen":
+            return False
         return True
 
     def action_open_sale(self) -> None:
         if isinstance(self.screen, ModalScreen) or self._in_sale():
             return  # a dialog is waiting for its answer, or the window is already there
+        while self.screen.id == "history-screen":  # the history is left, not kept under the window
+            self.pop_screen()
+        if self._in_sale():
+            return
         if not self.is_screen_installed("sale"):
             from carnet_tui.ui.screens.sale import SaleScreen
 
             self.install_screen(SaleScreen(), "sale")
-        if self.get_screen("sale") in self.screen_stack:  # under the history: go back down to it
-            while not self._in_sale():
-                self.pop_screen()
-            return
         self.push_screen("sale")
 
+    def action_open_history(self) -> None:
+        if isinstance(self.screen, ModalScreen) or self.screen.id == "history-screen":
+            return
+        from carnet_tui.ui.screens.history import HistoryScreen
+
+        self.push_screen(HistoryScreen())
+
     def action_go_home(self) -> None:
-        if self._in_sale():
+        while self._in_sale() or self.screen.id == "history-screen":
             self.pop_screen()
 
     def action_help(self) -> None:
@@ -112,6 +122,7 @@ class CarnetApp(App[None]):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(t("palette.open_sale"), t("palette.open_sale.help"), self.action_open_sale)
+        yield SystemCommand(t("palette.history"), t("palette.history.help"), self.action_open_history)
         yield SystemCommand(t("palette.home"), t("palette.home.help"), self.action_go_home)
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         yield SystemCommand(t("key.quit"), "Ctrl+Q", self.exit)

@@ -24,8 +24,9 @@ class HomeScreen(Screen[None]):
         with Vertical(id="home"):
             yield Label(f"{t('app.title')} · {self.venue}", id="home-title")
             yield Label(t("home.menu.sales"), id="menu-sales", classes="menu-title")
-            yield KeyList(Option(f"{t('home.menu.sale_carnets')}   Alt+A", id="sale-carnets"),
-                             id="home-menu")
+            yield KeyList(Option(f"{t('home.menu.sale_carnets'):<26}Alt+A", id="sale-carnets"),
+                          Option(f"{t('home.menu.history'):<26}F5", id="sales-history"),
+                          id="home-menu")
             yield Static(t("home.hint"), id="home-hint")
         yield KeyBar()
 
@@ -37,3 +38,5 @@ class HomeScreen(Screen[None]):
     def chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "sale-carnets":
             self.app.action_open_sale()  # type: ignore[attr-defined]
+        elif event.option.id == "sales-history":
+            self.app.action_open_history()  # type: ignore[attr-defined]

@@ -10,7 +10,6 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -30,13 +29,11 @@ from carnet_tui.services.catalog import ModelView, TariffView
 from carnet_tui.services.clients import ClientView
 from carnet_tui.services.sales import CarnetStatus, LineRequest, PaidLine
 from carnet_tui.texts import t
+from carnet_tui.ui.screens.actions import RowActions, Target, sale_number_of
 from carnet_tui.ui.screens.dialogs import (
-    InfoDialog,
-    MenuDialog,
     NewClientDialog,
     PaymentDialog,
     PrintCarnetDialog,
-    RangeDialog,
     ReasonDialog,
     RetryDialog,
     _close_thread_connection,
@@ -91,6 +88,23 @@ def print_status_text(carnet: CarnetStatus) -> str:
     return t(f"print.{status}")
 
 
+def carnet_cells(carnet: CarnetStatus) -> list[Text]:
+    """A carnet's row of the carnets tables (the sale window's and the history's), as SOLD_COLUMNS."""
+    values = {
+        "number": carnet.number,
+        "model": _short(carnet.model_name, t("word.carnet")),
+        "client": carnet.client_name or t("sale.no_value"),
+        "type": carnet.beneficiary_type,
+        "tariff": _short(carnet.tariff_label, t("word.tariff")),
+        "price": format_dh(carnet.unit_price_cents),
+        "until": format_date(carnet.valid_until),
+        "billets": str(carnet.billets_count),
+        "print": print_status_text(carnet),
+    }
+    style = "strike dim" if carnet.voided else ""
+    return [Text(_fit(values[key], width), style=style) for key, _, width in SOLD_COLUMNS]
+
+
 class ClientResults(KeyList):
     """The search's answers. Taking the focus brings them up to date first: an arrow typed right
     after the search text (a burst over SSH) must move in the answer to that text."""
@@ -101,7 +115,7 @@ class ClientResults(KeyList):
             screen.ensure_fresh_clients()
 
 
-class SaleScreen(Screen[None]):
+class SaleScreen(RowActions):
     """One sale at a time; F8 empties the window for the next."""
 
     # priority: the action runs before the next key is routed, even when an input has the focus
@@ -529,22 +543,7 @@ class SaleScreen(Screen[None]):
             return
         for carnet in sales.sale_carnets(self.sale_id):
             self.carnets[str(carnet.carnet_id)] = carnet
-            values = {
-                "number": carnet.number,
-                "model": _short(carnet.model_name, t("word.carnet")),
-                "client": carnet.client_name or t("sale.no_value"),
-                "type": carnet.beneficiary_type,
-                "tariff": _short(carnet.tariff_label, t("word.tariff")),
-                "price": format_dh(carnet.unit_price_cents),
-                "until": format_date(carnet.valid_until),
-                "billets": str(carnet.billets_count),
-                "print": print_status_text(carnet),
-            }
-            style = "strike dim" if carnet.voided else ""
-            table.add_row(
-                *[Text(_fit(values[key], width), style=style) for key, _, width in SOLD_COLUMNS],
-                key=str(carnet.carnet_id),
-            )
+            table.add_row(*carnet_cells(carnet), key=str(carnet.carnet_id))
         if table.row_count:
             table.move_cursor(row=min(row or 0, table.row_count - 1))
         count = table.row_count
@@ -649,98 +648,16 @@ class SaleScreen(Screen[None]):
         if carnet is None:
             self.say(t("msg.no_row"))
             return
-        options = []
-        if carnet.print_status in ("unprinted", "partial") and self._sale_closed():
-            options.append(("print", t("actions.print")))
-        options += [
-            ("preview", t("actions.preview")),
-            ("receipt", t("actions.receipt")),
-            ("billets_all", t("actions.billets_all")),
-            ("billets_range", t("actions.billets_range")),
-            ("invoice", t("actions.invoice")),
-            ("history", t("actions.history")),
-        ]
-
-        def chosen(choice: str | None) -> None:
-            if choice is not None:
-                self.run_row_action(choice, carnet)
-
-        self.app.push_screen(MenuDialog(t("actions.title", number=carnet.number), options), callback=chosen)
+        self.open_actions(Target(carnet.sale_id, sale_number_of(carnet), carnet), self._sale_closed())
 
     def _sale_closed(self) -> bool:
         return self.sale_id is not None and sales.get_sale(self.sale_id).status != "open"
 
-    def run_row_action(self, choice: str, carnet: CarnetStatus) -> None:
-        if choice == "print":
-            self.print_carnets([carnet])
-        elif choice == "history":
-            self.show_history(carnet)
-        elif choice == "preview":
-            self.show_preview(carnet)
-        elif choice == "invoice":
-            self.app.push_screen(
-                ReasonDialog(t("actions.invoice") + f" · {carnet.number}", lambda reason: reason,
-                             required=False),
-                callback=lambda reason: reason is not None and self.reprint("invoice", carnet, reason),
-            )
-        elif choice == "billets_range":
-            self.app.push_screen(
-                RangeDialog(carnet.number, carnet.billets_count, lambda *answer: answer),
-                callback=lambda r: r and self.reprint("billets", carnet, r[2], r[0], r[1]),
-            )
-        else:
-            self.app.push_screen(
-                ReasonDialog(t(f"actions.{choice}") + f" · {carnet.number}", lambda reason: reason),
-                callback=lambda reason: reason and self.reprint(choice, carnet, reason),
-            )
+    def resume_print(self, carnet: CarnetStatus) -> None:
+        self.print_carnets([carnet])
 
-    @work(thread=True, exclusive=True, group="reprint", exit_on_error=False)
-    def reprint(self, what: str, carnet: CarnetStatus, reason: str, first: int | None = None,
-                last: int | None = None) -> None:
-        """Reprints go to the printer off the UI thread: a slow serial line must not freeze the till."""
-        settings = self.app.settings  # type: ignore[attr-defined]
-        try:
-            from carnet_tui.services import printing
-
-            if what == "receipt":
-                duplicate = printing.print_receipt(carnet.sale_id, settings, reason)
-                message = t("msg.receipt_duplicate" if duplicate else "msg.receipt")
-            elif what in ("billets", "billets_all"):
-                printing.reprint_billets(carnet.carnet_id, settings, reason, first=first, last=last)
-                message = t("msg.billets_duplicate", number=carnet.number)
-            else:
-                number = printing.print_invoice(carnet.sale_id, settings, reason=reason,
-                                                today=self.carnet_app.today)
-                message = t("msg.invoice", number=number)
-        except DomainError as exc:
-            message = exc.message
-        except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
-            message = getattr(exc, "message", None) or str(exc)
-        finally:
-            _close_thread_connection()
-        self.app.call_from_thread(self.say, message)
-
-    def show_preview(self, carnet: CarnetStatus) -> None:
-        from carnet_tui.services import printing
-
-        try:
-            billets = printing.preview_billets(carnet.carnet_id, self.app.settings)  # type: ignore[attr-defined]
-        except DomainError as exc:
-            self.say(exc.message)
-            return
-        self.app.push_screen(InfoDialog(t("preview.title", number=carnet.number), "\n\n".join(billets)))
-
-    def show_history(self, carnet: CarnetStatus) -> None:
-        from carnet_tui.services import printing
-
-        try:
-            entries = printing.sale_history(carnet.sale_id)
-        except DomainError as exc:
-            self.say(exc.message)
-            return
-        lines = [_history_line(entry) for entry in entries] or [t("history.empty")]
-        number = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-        self.app.push_screen(InfoDialog(t("history.title", number=number), "\n".join(lines[-14:])))
+    def after_print(self) -> None:
+        self.refresh_sold()
 
 
 def _print_receipt(sale_id: int, settings: object) -> str | None:
@@ -756,8 +673,3 @@ def _print_receipt(sale_id: int, settings: object) -> str | None:
         return getattr(exc, "message", None) or str(exc) or type(exc).__name__
     finally:
         _close_thread_connection()
-
-
-def _history_line(entry: object) -> str:
-    """One line of a sale's history: the printing service's French summary."""
-    return str(getattr(entry, "summary", None) or entry)

@@ -1,0 +1,154 @@
+"""The actions menu (F7 / Shift+F10) on a carnet or a sale: reprints, invoice, history.
+
+Shared by the sale window (its bottom table) and the sales history. Reprints ask a reason and run
+off the UI thread; what happened is said through the screen's ``say``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from textual import work
+from textual.screen import Screen
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.services.sales import CarnetStatus
+from carnet_tui.texts import t
+from carnet_tui.ui.screens.dialogs import InfoDialog, MenuDialog, PrintCarnetDialog, RangeDialog, ReasonDialog
+from carnet_tui.ui.threads import close_thread_connection
+
+CARNET_ACTIONS = ("preview", "receipt", "billets_all", "billets_range", "invoice", "history")
+SALE_ACTIONS = ("receipt", "invoice", "history")
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the menu acts on: a carnet (every action), or a whole sale (receipt, invoice, history)."""
+
+    sale_id: int
+    sale_number: int | None
+    carnet: CarnetStatus | None = None
+
+    @property
+    def label(self) -> str:
+        return self.carnet.number if self.carnet else t("actions.sale_label", number=self.sale_number)
+
+
+def sale_number_of(carnet: CarnetStatus) -> int | None:
+    """815 from 20191220-815A."""
+    digits = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if "-" in carnet.number else ""
+    return int(digits) if digits.isdigit() else None
+
+
+class RowActions(Screen[None]):
+    """A screen with the actions menu. Subclasses say things (``say``) and may refresh after."""
+
+    def say(self, message: str) -> None:
+        raise NotImplementedError
+
+    def after_print(self) -> None:
+        """Called on the UI thread once a print or reprint is over (tables to refresh)."""
+
+    def resume_print(self, carnet: CarnetStatus) -> None:
+        def done(result: str | None) -> None:
+            key = "msg.printed" if result == "printed" else "msg.print_later"
+            self.after_print()
+            self.say(t(key, number=carnet.number))
+
+        self.app.push_screen(
+            PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count,
+                              self.app.settings),  # type: ignore[attr-defined]
+            callback=done,
+        )
+
+    def open_actions(self, target: Target, sale_closed: bool) -> None:
+        options = []
+        carnet = target.carnet
+        if carnet is not None and carnet.print_status in ("unprinted", "partial") and sale_closed:
+            options.append(("print", t("actions.print")))
+        options += [(key, t(f"actions.{key}")) for key in (CARNET_ACTIONS if carnet else SALE_ACTIONS)]
+
+        def chosen(choice: str | None) -> None:
+            if choice is not None:
+                self.run_row_action(choice, target)
+
+        title = t("actions.title", number=carnet.number) if carnet else t("actions.sale_title",
+                                                                           number=target.sale_number)
+        self.app.push_screen(MenuDialog(title, options), callback=chosen)
+
+    def run_row_action(self, choice: str, target: Target) -> None:
+        carnet = target.carnet
+        if choice == "print" and carnet is not None:
+            self.resume_print(carnet)
+        elif choice == "history":
+            self.show_history(target)
+        elif choice == "preview" and carnet is not None:
+            self.show_preview(carnet)
+        elif choice == "invoice":
+            self.app.push_screen(
+                ReasonDialog(t("actions.invoice") + f" · {target.label}", lambda reason: reason,
+                             required=False),
+                callback=lambda reason: reason is not None and self.reprint("invoice", target, reason),
+            )
+        elif choice == "billets_range" and carnet is not None:
+            self.app.push_screen(
+                RangeDialog(carnet.number, carnet.billets_count, lambda *answer: answer),
+                callback=lambda r: r and self.reprint("billets", target, r[2], r[0], r[1]),
+            )
+        else:
+            self.app.push_screen(
+                ReasonDialog(t(f"actions.{choice}") + f" · {target.label}", lambda reason: reason),
+                callback=lambda reason: reason and self.reprint(choice, target, reason),
+            )
+
+    @work(thread=True, exclusive=True, group="reprint", exit_on_error=False)
+    def reprint(self, what: str, target: Target, reason: str, first: int | None = None,
+                last: int | None = None) -> None:
+        """Reprints go to the printer off the UI thread: a slow serial line must not freeze the till."""
+        settings = self.app.settings  # type: ignore[attr-defined]
+        try:
+            from carnet_tui.services import printing
+
+            if what == "receipt":
+                duplicate = printing.print_receipt(target.sale_id, settings, reason)
+                message = t("msg.receipt_duplicate" if duplicate else "msg.receipt")
+            elif what in ("billets", "billets_all") and target.carnet is not None:
+                printing.reprint_billets(target.carnet.carnet_id, settings, reason, first=first, last=last)
+                message = t("msg.billets_duplicate", number=target.carnet.number)
+            else:
+                number = printing.print_invoice(target.sale_id, settings, reason=reason,
+                                                today=self.app.today)  # type: ignore[attr-defined]
+                message = t("msg.invoice", number=number)
+        except DomainError as exc:
+            message = exc.message
+        except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
+            message = getattr(exc, "message", None) or str(exc)
+        finally:
+            close_thread_connection()
+        self.app.call_from_thread(self._reprinted, message)
+
+    def _reprinted(self, message: str) -> None:
+        self.after_print()
+        self.say(message)
+
+    def show_preview(self, carnet: CarnetStatus) -> None:
+        from carnet_tui.services import printing
+
+        try:
+            billets = printing.preview_billets(carnet.carnet_id, self.app.settings)  # type: ignore[attr-defined]
+        except DomainError as exc:
+            self.say(exc.message)
+            return
+        self.app.push_screen(InfoDialog(t("preview.title", number=carnet.number), "\n\n".join(billets)))
+
+    def show_history(self, target: Target) -> None:
+        from carnet_tui.services import printing
+
+        try:
+            entries = printing.sale_history(target.sale_id)
+        except DomainError as exc:
+            self.say(exc.message)
+            return
+        lines = [str(getattr(entry, "summary", None) or entry) for entry in entries] or [t("history.empty")]
+        title = t("history.title", number=target.sale_number)
+        self.app.push_screen(InfoDialog(title, "\n".join(lines[-14:])))
