@@ -415,6 +415,24 @@ def test_catalog_takes_any_ids_and_types(hostile_store: Store) -> None:
         outcome(lambda value=value: demo.generate_clients(value))  # type: ignore[misc]
 
 
+def test_recent_sales_takes_any_filter_and_limit(hostile_store: Store) -> None:
+    if not hasattr(sales, "recent_sales"):
+        pytest.skip("sales.recent_sales not there")
+    hostile_store.bind()
+
+    @EXAMPLES
+    @given(
+        text=st.one_of(hostile_text, st.from_regex(r"[0-9A-Z-]{1,12}", fullmatch=True)), limit=hostile_value
+    )
+    def run(text: str, limit: int) -> None:
+        found: list[object] = []
+        outcome(lambda: found.extend(sales.recent_sales(limit, text)))
+        if text.strip() in ("%", "_", "%%"):
+            assert found == [], "a LIKE wildcard matched sales"
+
+    run()
+
+
 @EXAMPLES
 @given(text=hostile_text)
 def test_parse_amount_takes_any_text(text: str) -> None:
