@@ -82,6 +82,9 @@ def run(only: list[str] | None = None) -> dict[str, float | None]:
                 ws.notes[key] = f"null: {type(exc).__name__}: {exc}"[:300]
             print(f"  {time.perf_counter() - started:.1f} s", file=sys.stderr, flush=True)
         _table(results, ws.notes)
+    if only:  # a partial run must not leave a results file full of nulls
+        print("\n--only: bench/results.json not written")
+        return results
     RESULTS.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"\nwritten {RESULTS.relative_to(Path.cwd()) if RESULTS.is_relative_to(Path.cwd()) else RESULTS}")
     return results
