@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.binding import Binding
 from textual.events import Key
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -60,6 +61,14 @@ class QuietInput(ImmediateKeys, Input):
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
+
+    def _watch_value(self, value: str) -> None:
+        # Textual sets ``virtual_size`` (a layout reactive) to the text's width at every key: a layout
+        # pass of the whole window per key typed. Our inputs have fixed sizes; the scroll range only
+        # needs the new width, so it is set without asking for a layout (a repaint follows anyway).
+        if not self.styles.auto_dimensions:
+            self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
+        super()._watch_value(value)  # type: ignore[misc]
 
 
 class ChoiceBar(ImmediateKeys, Widget, can_focus=True):

@@ -396,7 +396,7 @@ class SaleScreen(RowActions):
         text = t("sale.client_chosen", name=client.name) if client else ""
         label = self.query_one("#client-chosen", Static)
         if str(label.render()) != text:
-            label.update(text)
+            label.update(text, layout=False)  # a fixed 1-line field: a repaint, not a layout pass
 
     @on(OptionList.OptionSelected, "#client-results")
     def client_chosen(self) -> None:
