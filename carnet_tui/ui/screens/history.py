@@ -99,7 +99,10 @@ class HistoryScreen(RowActions):
 
     def load_sales(self, keep: int | None = None) -> None:
         text = self.query_one("#history-filter", QuietInput).value
-        self.summaries = sales.recent_sales(LIMIT, text)
+        found = sales.recent_sales(LIMIT, text)
+        if found == self.summaries and keep is None and self.shown_sale is not None:
+            return  # the same list (a filter key that changed nothing): no repaint, no bytes over SSH
+        self.summaries = found
         table = self.query_one("#history-sales", SalesTable)
         table.clear()
         for sale in self.summaries:
