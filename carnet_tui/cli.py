@@ -14,12 +14,10 @@ import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from peewee import DatabaseError
-
 from carnet_tui import settings as settings_module
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
-from carnet_tui.store import db as store
+from carnet_tui.store import location as store_location
 from carnet_tui.texts import t
 
 EXIT_REFUSED = 2
@@ -66,10 +64,15 @@ def load_settings(args: argparse.Namespace) -> Settings:
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
     location = args.db or os.environ.get("CARNET_DB") or settings.db
-    return replace(settings, db=store.resolve_location(location))
+    return replace(settings, db=store_location.resolve_location(location))
 
 
 def _open(settings: Settings) -> None:
+    # peewee is imported here, not at the top: the counter opens its store after its first frame
+    from peewee import DatabaseError
+
+    from carnet_tui.store import db as store
+
     try:
         store.connect(settings.db)
     except DatabaseError as exc:  # not a database, corrupt file, server refused…
@@ -92,7 +95,8 @@ def _load_demo() -> None:
         print(t("cli.demo.skipped"))
 
 
-def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+def _open_for_counter(settings: Settings) -> None:
+    """Open (upgrade) the store and fill a new one with the demo data; runs after the first frame."""
     _open(settings)
     if _store_is_empty():
         from carnet_tui.services import demo
@@ -103,15 +107,23 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
             if exc.key != "err.demo.missing":  # an install without data/ still opens the counter
                 raise
             print(t("cli.demo.unavailable"), file=sys.stderr)
+
+
+def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
+    # what the manager must fix is refused here, before the screen; opening proper comes after it
+    store_location.precheck(settings.db or "")
     from carnet_tui.ui.app import run_app  # textual only now, not for init/import
 
-    run_app(settings)
+    refusal = run_app(settings, open_store=lambda: _open_for_counter(settings))
+    if refusal:
+        print(refusal, file=sys.stderr)
+        return EXIT_REFUSED
     return 0
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
     _open(settings)
-    print(t("cli.init.done", location=settings.db, version=store.SCHEMA_VERSION))
+    print(t("cli.init.done", location=settings.db, version=store_location.SCHEMA_VERSION))
     if args.demo:
         _load_demo()
     return 0
@@ -123,6 +135,8 @@ def cmd_import(settings: Settings, args: argparse.Namespace) -> int:
     # files are read and checked before the store is even opened: a bad file touches nothing
     batch = importing.read_files(args.files)
     _open(settings)
+    from carnet_tui.store import db as store
+
     result = store.write(lambda: importing.write_batch(batch))
     print(t("cli.import.done", models=result.models, tariffs=result.tariffs, clients=result.clients))
     return 0
@@ -155,14 +169,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DomainError as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_REFUSED
-    except DatabaseError as exc:  # disk full, file vanished, server gone: a message, not a traceback
-        print(t("err.db.failed", detail=str(exc)), file=sys.stderr)
-        return EXIT_REFUSED
     except KeyboardInterrupt:
         print(t("cli.interrupted"), file=sys.stderr)
         return 130
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        # disk full, file vanished, server gone: a message, not a traceback
+        print(t("err.db.failed", detail=str(exc)), file=sys.stderr)
+        return EXIT_REFUSED
     finally:
-        store.close()
+        if "carnet_tui.store.db" in sys.modules:
+            sys.modules["carnet_tui.store.db"].close()
+
+
+def _is_database_error(exc: Exception) -> bool:
+    peewee = sys.modules.get("peewee")  # never imported just to be able to catch its errors
+    return peewee is not None and isinstance(exc, peewee.DatabaseError)
 
 
 if __name__ == "__main__":

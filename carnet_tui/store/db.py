@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
-import os
-import stat
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import TypeVar
 
 from peewee import Database, OperationalError, SqliteDatabase
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.store import models
+from carnet_tui.store.location import (  # noqa: F401 (re-exported: callers know them from here)
+    SCHEMA_VERSION,
+    check_sqlite_file,
+    default_db_path,
+    resolve_location,
+    sqlite_path,
+)
 from carnet_tui.store.models import Setting, database
 
-SCHEMA_VERSION = 2
 BUSY_TIMEOUT_S = 15
 # WAL lets the cashier's reads go on during a write; FULL makes a paid sale survive a power cut.
 PRAGMAS = {
@@ -29,51 +32,14 @@ PRAGMAS = {
 T = TypeVar("T")
 
 
-def default_db_path() -> Path:
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("carnet-tui", appauthor=False)) / "carnet.db"
-
-
-def resolve_location(location: str | None) -> str:
-    """``--db`` wins, then ``CARNET_DB``, then the user's data folder."""
-    return location or os.environ.get("CARNET_DB") or str(default_db_path())
-
-
-def _sqlite_path(location: str) -> str | None:
-    if location.startswith("sqlite:///"):
-        return location[len("sqlite:///") :]
-    if "://" in location:
-        return None
-    return location
-
-
-def _check_sqlite_file(path: str, create_folder: bool) -> None:
-    if path == ":memory:":
-        return
-    folder = Path(path).expanduser().resolve().parent
-    if not folder.is_dir():
-        if not create_folder:
-            raise DomainError("err.db.missing_folder", path=str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
-    file = Path(path)
-    # root may write anything: honour the file's write bits all the same, they are the manager's word
-    if file.exists() and not (file.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)):
-        raise DomainError("err.db.readonly", path=path)
-    if file.exists() and not os.access(path, os.W_OK):
-        raise DomainError("err.db.readonly", path=path)
-    if not file.exists() and not os.access(folder, os.W_OK):
-        raise DomainError("err.db.readonly", path=str(folder))
-
-
 def connect(location: str | None = None, *, create_folder: bool = False) -> Database:
     """Open (creating or upgrading) the store and bind the models to it."""
     location = resolve_location(location)
-    path = _sqlite_path(location)
+    path = sqlite_path(location)
     if path is not None:
         if location == str(default_db_path()):
             create_folder = True
-        _check_sqlite_file(path, create_folder)
+        check_sqlite_file(path, create_folder)
         db: Database = SqliteDatabase(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
     else:
         from playhouse.db_url import connect as url_connect

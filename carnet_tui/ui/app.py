@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
 
 from textual import work
@@ -14,6 +14,7 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui.screens.home import HomeScreen
@@ -59,11 +60,31 @@ class CarnetApp(App[None]):
         Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
     ]
 
-    def __init__(self, settings: Settings, today: date | None = None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        today: date | None = None,
+        open_store: Callable[[], None] | None = None,
+    ) -> None:
         super().__init__()
         self.settings = settings
         self._today = today  # fixed in tests and snapshots: carnet numbers hold the date
         self.animation_level = "none"  # nothing moves, so an idle screen sends nothing over SSH
+        # the CLI opens the store after the first frame (peewee and migrations cost start-up time);
+        # the windows that need it wait for this
+        self._open_store = open_store
+        self._store_ready = asyncio.Event()
+        if open_store is None:
+            self._store_ready.set()
+        self.refusal: str | None = None  # why the store could not be opened, for the CLI to print
+        self._store_settled = asyncio.Event()  # opened or refused
+        if open_store is None:
+            self._store_settled.set()
+
+    async def action_quit(self) -> None:
+        # a store half-way through its first opening (migration, demo data) is let finish first
+        await self._store_settled.wait()
+        self.exit()
 
     @property
     def today(self) -> date:
@@ -86,7 +107,8 @@ class CarnetApp(App[None]):
             return False
         return True
 
-    def action_open_sale(self) -> None:
+    async def action_open_sale(self) -> None:
+        await self._store_ready.wait()  # keys typed meanwhile wait in the queue, none is lost
         if isinstance(self.screen, ModalScreen) or self._in_sale():
             return  # a dialog is waiting for its answer, or the window is already there
         while self.screen.id == "history-screen":  # the history is left, not kept under the window
@@ -99,7 +121,8 @@ class CarnetApp(App[None]):
             self.install_screen(SaleScreen(), "sale")
         self.push_screen("sale")
 
-    def action_open_history(self) -> None:
+    async def action_open_history(self) -> None:
+        await self._store_ready.wait()
         if isinstance(self.screen, ModalScreen) or self.screen.id == "history-screen":
             return
         from carnet_tui.ui.screens.history import HistoryScreen
@@ -130,7 +153,21 @@ class CarnetApp(App[None]):
     # ------------------------------------------------------------------ printing left unfinished
     @work(exclusive=True, group="resume", exit_on_error=False)
     async def offer_unfinished(self) -> None:
-        """After a crash or a failure, offer the carnets whose billets were not all sent."""
+        """Open the store if the CLI left it to us, then offer the carnets whose billets were not all sent."""
+        if not self._store_ready.is_set():
+            try:
+                await asyncio.to_thread(self._open_store_in_thread)
+            except DomainError as exc:
+                self.refusal = exc.message
+                self.exit(return_code=2)
+                return
+            except Exception as exc:  # noqa: BLE001 - a database error: said, never a traceback
+                self.refusal = t("err.db.failed", detail=str(exc))
+                self.exit(return_code=2)
+                return
+            finally:
+                self._store_settled.set()
+            self._store_ready.set()
         pending = await asyncio.to_thread(_unfinished_carnets)  # keys typed meanwhile are not held up
         if not pending:
             return
@@ -145,6 +182,14 @@ class CarnetApp(App[None]):
             )
 
 
+    def _open_store_in_thread(self) -> None:
+        try:
+            assert self._open_store is not None
+            self._open_store()
+        finally:
+            close_thread_connection()
+
+
 def _unfinished_carnets() -> list:
     """In a worker thread: import the printing stack (slow: python-escpos) and ask the journal."""
     try:
@@ -157,6 +202,8 @@ def _unfinished_carnets() -> list:
         close_thread_connection()
 
 
-def run_app(settings: Settings) -> None:
-    """Entry point of the CLI, once the store is connected."""
-    CarnetApp(settings).run()
+def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> str | None:
+    """Entry point of the CLI. ``open_store`` runs after the first frame; its refusal is returned."""
+    app = CarnetApp(settings, open_store=open_store)
+    app.run()
+    return app.refusal

@@ -35,8 +35,8 @@ class HomeScreen(Screen[None]):
         menu.highlighted = 0
 
     @on(OptionList.OptionSelected, "#home-menu")
-    def chosen(self, event: OptionList.OptionSelected) -> None:
+    async def chosen(self, event: OptionList.OptionSelected) -> None:
         if event.option.id == "sale-carnets":
-            self.app.action_open_sale()  # type: ignore[attr-defined]
+            await self.app.run_action("open_sale")
         elif event.option.id == "sales-history":
-            self.app.action_open_history()  # type: ignore[attr-defined]
+            await self.app.run_action("open_history")

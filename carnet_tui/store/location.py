@@ -1,0 +1,77 @@
+"""Where the store lives and whether it can be opened, answered without peewee.
+
+Kept apart from ``db.py`` so that the counter can refuse a bad file before its first frame while
+peewee is imported only afterwards (it is a good part of the start-up time).
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from pathlib import Path
+
+from carnet_tui.domain.errors import DomainError
+
+SCHEMA_VERSION = 2
+
+
+def default_db_path() -> Path:
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("carnet-tui", appauthor=False)) / "carnet.db"
+
+
+def resolve_location(location: str | None) -> str:
+    """``--db`` wins, then ``CARNET_DB``, then the user's data folder."""
+    return location or os.environ.get("CARNET_DB") or str(default_db_path())
+
+
+def sqlite_path(location: str) -> str | None:
+    """The file behind a SQLite location, or None for a server URL."""
+    if location.startswith("sqlite:///"):
+        return location[len("sqlite:///") :]
+    if "://" in location:
+        return None
+    return location
+
+
+def check_sqlite_file(path: str, create_folder: bool) -> None:
+    if path == ":memory:":
+        return
+    folder = Path(path).expanduser().resolve().parent
+    if not folder.is_dir():
+        if not create_folder:
+            raise DomainError("err.db.missing_folder", path=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+    file = Path(path)
+    # root may write anything: honour the file's write bits all the same, they are the manager's word
+    if file.exists() and not (file.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)):
+        raise DomainError("err.db.readonly", path=path)
+    if file.exists() and not os.access(path, os.W_OK):
+        raise DomainError("err.db.readonly", path=path)
+    if not file.exists() and not os.access(folder, os.W_OK):
+        raise DomainError("err.db.readonly", path=str(folder))
+
+
+def precheck(location: str) -> None:
+    """Refuse a missing folder, a read-only file, a non-database or a newer schema; write nothing."""
+    path = sqlite_path(location)
+    if path is None:
+        return  # a server: only connecting tells
+    check_sqlite_file(path, create_folder=location == str(default_db_path()))
+    if path == ":memory:" or not Path(path).exists():
+        return
+    try:
+        with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as conn:
+            has_settings = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'setting'"
+            ).fetchone()
+            row = has_settings and conn.execute(
+                "SELECT value FROM setting WHERE key = 'schema_version'"
+            ).fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise DomainError("err.db.open", location=location, detail=str(exc)) from exc
+    found = int(row[0]) if row else 0
+    if found > SCHEMA_VERSION:
+        raise DomainError("err.db.newer", found=found, supported=SCHEMA_VERSION)
