@@ -225,7 +225,7 @@ def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_cata
 def test_python_escpos_never_writes_to_the_terminal(manual_catalog, tmp_path, capfd):
     carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
     capfd.readouterr()
-    with pytest.raises(printing.PrinterError) as caught:  # no pyusb here: a clear message, no noise
+    with pytest.raises(printing.PrinterError) as caught:  # no libusb here: a clear message, no noise
         printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, "usb:04b8:0e15"))
     assert caught.value.kind in ("driver", "not_found")
     path, settings = _file(tmp_path)

@@ -361,6 +361,12 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
 
         if not is_usable():  # checked first: a Usb object without pyusb raises even in __del__
             raise DeviceError("driver", str(url), "pyusb (pip install pyusb) et libusb sont requis")
+        import usb.core
+
+        try:
+            usb.core.find(find_all=True)
+        except usb.core.NoBackendError as exc:  # pyusb is there, the system's libusb is not
+            raise DeviceError("driver", str(url), "libusb est requis (paquet libusb-1.0-0)") from exc
         vendor, product = (int(part, 16) for part in url.target.split(":"))
         return Usb(vendor, product, timeout=int(timeout * 1000))
     if url.scheme == "file":
