@@ -174,3 +174,15 @@ def test_member_number_taken_is_refused(connected):
         clients.create_client(ClientInput("B", "V", member_number="x1"))
     assert caught.value.field == "member"
     assert clients.count() == 1
+
+
+def test_sale_with_every_line_voided_can_be_finalized(manual_catalog):
+    sale_id = sales.open_sale()
+    paid = sales.pay_line(sale_id, _line(manual_catalog, "1"), PaymentInput("card"), today=DAY)
+    sales.void_line(paid.line_id, "Client parti", "amina")
+    with pytest.raises(DomainError):
+        sales.close_sale(sale_id)  # nothing left to print
+    sales.finalize_sale(sale_id)
+    view = sales.get_sale(sale_id)
+    assert (view.status, view.number, view.total_cents) == ("finalized", paid.sale_number, 0)
+    assert [c.print_status for c in sales.sale_carnets(sale_id)] == ["void"]

@@ -94,6 +94,19 @@ def test_write_rolls_back_everything(connected):
     assert Client.select().count() == 0
 
 
+def test_a_failing_write_is_a_clear_refusal_and_rolls_back(connected):
+    from peewee import OperationalError
+
+    def write_then_disk_error():
+        Client.create(name="X", beneficiary_type="V")
+        raise OperationalError("database or disk is full")
+
+    with pytest.raises(DomainError) as caught:
+        store.write(write_then_disk_error)
+    assert "disk is full" in caught.value.message and caught.value.message.startswith("Erreur")
+    assert Client.select().count() == 0
+
+
 PAYER = textwrap.dedent(
     """
     import sys

@@ -269,10 +269,13 @@ def finalize_sale(sale_id: int) -> None:
         if sale.status == "finalized":
             raise DomainError("err.sale.already_finalized")
         if sale.status == "open":
-            if SaleLine.select().where(SaleLine.sale == sale).exists():
+            lines = SaleLine.select().where(SaleLine.sale == sale)
+            if not lines.exists():
+                sale.delete_instance()  # never paid: it never had a number
+                return
+            if lines.where(SaleLine.voided == False).exists():  # noqa: E712
                 raise DomainError("err.sale.not_closed")
-            sale.delete_instance()
-            return
+            # every line voided: nothing to print, the sale (and its number) ends here, void
         sale.status = "finalized"
         sale.finalized_at = now()
         sale.save()

@@ -126,7 +126,8 @@ def write(fn: Callable[[], T], attempts: int = 8) -> T:
             if "locked" not in message and "busy" not in message:
                 if "readonly" in message:
                     raise DomainError("err.db.readonly", path=str(db.database)) from exc
-                raise
+                # disk full, I/O error, file gone: the transaction rolled back; say so, never crash
+                raise DomainError("err.db.failed", detail=message) from exc
             if attempt == attempts - 1:
                 raise DomainError("err.db.locked") from exc
             time.sleep(0.05 * (attempt + 1))
