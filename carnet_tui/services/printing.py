@@ -23,6 +23,7 @@ The journal, and the rule a cashier and a manager can rely on:
 from __future__ import annotations
 
 import contextlib
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -84,9 +85,20 @@ def _page(settings: Settings) -> Page:
     return page
 
 
+# one document at a time from this process: a reprint running in the background and a carnet
+# started meanwhile would otherwise interleave their bytes on the same line
+_ONE_DOCUMENT = threading.RLock()
+
+
 @contextlib.contextmanager
 def _printer(settings: Settings) -> Iterator[Device]:
-    """The open printer; before anything goes pending, a printer that says "no paper" is refused."""
+    """The open printer, held for the whole document; a printer that says "no paper" is refused."""
+    with _ONE_DOCUMENT, _open_printer(settings) as device:
+        yield device
+
+
+@contextlib.contextmanager
+def _open_printer(settings: Settings) -> Iterator[Device]:
     try:
         device = open_device(settings.printer, settings.data_dir)
     except DeviceError as err:
@@ -163,22 +175,43 @@ def _billet_data(carnet: Carnet, billet: Billet, settings: Settings, duplicate: 
 
 
 def _send_billet(
-    device: Device, billet_id: int, data: bytes, duplicate: bool, log: dict | None = None
-) -> None:
-    """One billet through the journal: pending (committed) → bytes → sent, or failed and raise."""
+    device: Device,
+    billet_id: int,
+    render: Callable[[bool], bytes],
+    always_duplicate: bool = False,
+    log: dict | None = None,
+) -> bool:
+    """One billet through the journal: claimed (committed) → bytes → sent, or failed and raise.
 
-    def pending() -> int:
+    The claim reads the billet's state inside the write transaction, so two desks (or a desk and
+    a restart) racing on one carnet cannot both print it as an original: whoever comes second
+    sees it pending or sent and prints a DUPLICATA or nothing. Returns False when already sent.
+    """
+
+    def claim() -> tuple[int, bool] | None:
         billet = Billet.get_by_id(billet_id)
+        if billet.print_state == "sent" and not always_duplicate:
+            return None
+        duplicate = always_duplicate or billet.print_state == "pending"
         if billet.print_state == "unprinted":
             billet.print_state = "pending"
             billet.save()
         if log:
             ReprintLog.create(**log)
-        return PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120]).id
+        elif duplicate and not always_duplicate:  # maybe already out once: the second copy says so, and the history too
+            ReprintLog.create(
+                sale=billet.carnet.sale_id, what="billets", detail=f"{billet.number} {DUPLICATE} (reprise)",
+                reason=t("history.resume_reason"), done_by=_who(None),
+            )
+        journal = PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120])
+        return journal.id, duplicate
 
-    journal_id = store.write(pending)
+    claimed = store.write(claim)
+    if claimed is None:
+        return False
+    journal_id, duplicate = claimed
     try:
-        device.write(data)
+        device.write(render(duplicate))
     except DeviceError as err:
         error = f"{err.kind}: {err.detail}"[:500]
         failed = PrintJournal.update(status="failed", error=error).where(PrintJournal.id == journal_id)
@@ -193,6 +226,7 @@ def _send_billet(
         ).execute()
 
     store.write(sent)
+    return True
 
 
 def _close_stale_journal(carnet_id: int) -> None:
@@ -225,15 +259,11 @@ def print_carnet(carnet_id: int, settings: Settings, on_progress: Progress | Non
     _close_stale_journal(carnet.id)
     with _printer(settings) as device:
         for billet in todo:
-            duplicate = billet.print_state == "pending"
-            log = None
-            if duplicate:  # maybe already out once: the second copy says so, and the history too
-                log = dict(
-                    sale=carnet.sale_id, what="billets", detail=f"{billet.number} {DUPLICATE} (reprise)",
-                    reason=t("history.resume_reason"), done_by=_who(None),
-                )
-            data = layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
-            _send_billet(device, billet.id, data, duplicate, log)
+
+            def render(duplicate: bool, billet: Billet = billet) -> bytes:
+                return layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
+
+            _send_billet(device, billet.id, render)
             done += 1
             if on_progress:
                 on_progress(done, total)
@@ -283,8 +313,11 @@ def reprint_billets(
     )
     with _printer(settings) as device:
         for billet in billets:
-            data = layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
-            _send_billet(device, billet.id, data, True, log)
+
+            def render(duplicate: bool, billet: Billet = billet) -> bytes:
+                return layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
+
+            _send_billet(device, billet.id, render, always_duplicate=True, log=log)
             log = None  # one history row for the whole range
             done += 1
             if on_progress:
