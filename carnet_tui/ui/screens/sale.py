@@ -381,9 +381,14 @@ class SaleScreen(RowActions):
         self.clients = found
         results = self.query_one("#client-results", OptionList)
         results.set_options([Option(_client_label(c)) for c in found])
-        if found:
-            ids = [c.id for c in found]
-            results.highlighted = ids.index(previous.id) if previous and previous.id in ids else 0
+        ids = [c.id for c in found]
+        if previous and previous.id in ids:
+            results.highlighted = ids.index(previous.id)
+        elif found and query[0].strip():
+            results.highlighted = 0  # the first answer to what was typed
+        else:
+            # nothing typed: a walk-in, no client; the line must not take the alphabet's first name
+            results.highlighted = None
         subtitle = "" if found else t("sale.clients.none")  # no count: a frame repaint per key
         box = self.query_one("#client-box")
         if box.border_subtitle != subtitle:
