@@ -37,6 +37,7 @@ from urllib.parse import parse_qsl
 from escpos.escpos import Escpos
 
 from carnet_tui.settings import PrinterSettings
+from carnet_tui.texts import t
 
 log = logging.getLogger(__name__)
 
@@ -360,13 +361,13 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
         from escpos.printer.usb import is_usable
 
         if not is_usable():  # checked first: a Usb object without pyusb raises even in __del__
-            raise DeviceError("driver", str(url), "pyusb (pip install pyusb) et libusb sont requis")
+            raise DeviceError("driver", str(url), t("print.err.usb_pyusb"))
         import usb.core
 
         try:
             usb.core.find(find_all=True)
         except usb.core.NoBackendError as exc:  # pyusb is there, the system's libusb is not
-            raise DeviceError("driver", str(url), "libusb est requis (paquet libusb-1.0-0)") from exc
+            raise DeviceError("driver", str(url), t("print.err.usb_libusb")) from exc
         vendor, product = (int(part, 16) for part in url.target.split(":"))
         return Usb(vendor, product, timeout=int(timeout * 1000))
     if url.scheme == "file":

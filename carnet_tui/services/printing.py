@@ -198,9 +198,11 @@ def _send_billet(
             billet.save()
         if log:
             ReprintLog.create(**log)
-        elif duplicate and not always_duplicate:  # maybe already out once: the second copy says so, and the history too
+        elif duplicate and not always_duplicate:
+            # maybe already out once: the second copy says so, and the history too
             ReprintLog.create(
-                sale=billet.carnet.sale_id, what="billets", detail=f"{billet.number} {DUPLICATE} (reprise)",
+                sale=billet.carnet.sale_id, what="billets",
+                detail=t("history.resume_detail", number=billet.number, duplicate=DUPLICATE),
                 reason=t("history.resume_reason"), done_by=_who(None),
             )
         journal = PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120])

@@ -149,6 +149,7 @@ class RowActions(Screen[None]):
         except DomainError as exc:
             self.say(exc.message)
             return
-        lines = [str(getattr(entry, "summary", None) or entry) for entry in entries] or [t("history.empty")]
+        lines = [entry.summary for entry in entries] or [t("history.empty")]
         title = t("history.title", number=target.sale_number)
-        self.app.push_screen(InfoDialog(title, "\n".join(lines[-14:])))
+        # every entry: a manager checking duplicates must see them all (the dialog scrolls)
+        self.app.push_screen(InfoDialog(title, "\n".join(lines)))
