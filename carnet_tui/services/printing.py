@@ -12,10 +12,11 @@ The journal, and the rule a cashier and a manager can rely on:
   without DUPLICATA on the second copy**, and a billet without DUPLICATA is always the first copy.
 - Reprints of billets are always DUPLICATA, need a reason, are logged before their bytes leave,
   and are refused for a billet never printed (print the carnet first: an original must exist).
-- Receipt and invoice: the first successful print is the original, recorded in the history as
-  "original" once the printer took it; every later print is DUPLICATA, needs a reason, is logged
-  first. A failed first print leaves no original recorded (a torn ticket is no document), so the
-  next attempt prints the original again. The invoice number is allocated with the Invoice row in
+- Receipt and invoice: the original is journaled like a billet: "original non confirmé" before
+  its bytes leave, "original" once the printer took them, "original en échec" on a known failure
+  (a torn ticket is no document: the next attempt prints the original again). After a crash the
+  row stays unconfirmed and the next print is a DUPLICATA. Every later print is DUPLICATA, needs
+  a reason, is logged first. The invoice number is allocated with the Invoice row in
   one transaction at the first print request, per year of issue, gap-free (F2026-00001).
 - Nothing prints for a sale not closed (committed and locked), nor for a voided line's carnets.
 """
@@ -53,6 +54,8 @@ from carnet_tui.texts import t
 REASON_MAX = 300
 PRINTABLE = ("closed", "finalized")
 ORIGINAL, DUPLICATE = "original", "duplicata"
+# an original sent but not yet confirmed (a crash may come in between): the next print is a DUPLICATA
+UNCONFIRMED, FAILED = "original non confirmé", "original en échec"
 
 Progress = Callable[[int, int], None]
 
@@ -362,7 +365,9 @@ def _original_printed(sale_id: int, what: str) -> bool:
     return (
         ReprintLog.select()
         .where(
-            (ReprintLog.sale == sale_id) & (ReprintLog.what == what) & (ReprintLog.detail.endswith(ORIGINAL))
+            (ReprintLog.sale == sale_id)
+            & (ReprintLog.what == what)
+            & (ReprintLog.detail.endswith(ORIGINAL) | ReprintLog.detail.endswith(UNCONFIRMED))
         )
         .exists()
     )
@@ -373,6 +378,31 @@ def _print_once(settings: Settings, data: bytes) -> None:
         device.write(data)
 
 
+def _print_original(
+    sale_id: int, what: str, prefix: str, settings: Settings, data: bytes, by: str | None
+) -> None:
+    """Journaled like a billet: logged unconfirmed before the bytes leave, confirmed after.
+
+    A known failure marks the row failed (a torn ticket is no document: the next print is the
+    original again); a crash leaves it unconfirmed, and the next print is then a DUPLICATA.
+    """
+    who = _who(by)
+
+    def mark(row_id: int, detail: str) -> None:
+        ReprintLog.update(detail=detail).where(ReprintLog.id == row_id).execute()
+
+    with _printer(settings) as device:  # a printer that cannot even be opened leaves no row
+        row_id = store.write(
+            lambda: ReprintLog.create(sale=sale_id, what=what, detail=prefix + UNCONFIRMED, done_by=who).id
+        )
+        try:
+            device.write(data)
+        except DeviceError:
+            store.write(lambda: mark(row_id, prefix + FAILED))
+            raise
+    store.write(lambda: mark(row_id, prefix + ORIGINAL))  # after close: the bytes left the host
+
+
 def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | None = None) -> bool:
     """The receipt: the original the first time, DUPLICATA after (reason needed). True if duplicate."""
     sale = _printable_sale(_find_sale(sale_id))
@@ -380,8 +410,8 @@ def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | 
         reprint_receipt(sale_id, settings, reason, by)
         return True
     page = _page(settings)
-    _print_once(settings, layouts.receipt_bytes(_receipt_data(sale, settings, False), page))
-    store.write(lambda: ReprintLog.create(sale=sale.id, what="receipt", detail=ORIGINAL, done_by=_who(by)))
+    data = layouts.receipt_bytes(_receipt_data(sale, settings, False), page)
+    _print_original(sale.id, "receipt", "", settings, data, by)
     return False
 
 
@@ -470,13 +500,11 @@ def print_invoice(
 
     invoice, duplicate = store.write(transaction)
     sale = Sale.get_by_id(sale_id)
-    _print_once(settings, layouts.invoice_bytes(_invoice_data(sale, invoice, settings, duplicate), page))
-    if not duplicate:
-        store.write(
-            lambda: ReprintLog.create(
-                sale=sale_id, what="invoice", detail=f"{invoice.number} {ORIGINAL}", done_by=_who(by)
-            )
-        )
+    data = layouts.invoice_bytes(_invoice_data(sale, invoice, settings, duplicate), page)
+    if duplicate:
+        _print_once(settings, data)
+    else:
+        _print_original(sale.id, "invoice", f"{invoice.number} ", settings, data, by)
     return invoice.number
 
 
