@@ -37,3 +37,11 @@ def manual_catalog(connected) -> ManualCatalog:
     visitor = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
     member = Tariff.create(model=model, label="Tarif abonné", price_cents=450000, beneficiary_types="A")
     return ManualCatalog(model.id, visitor.id, member.id)
+
+
+@pytest.fixture
+def ui_settings(tmp_path: Path):
+    """The demo store for the UI tests (imported here lazily: the other tests never load Textual)."""
+    from test_ui_support import demo_settings
+
+    yield from demo_settings(tmp_path)

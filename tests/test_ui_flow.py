@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import pytest
 from test_ui_support import (
-    demo_settings,
     make_app,
     open_sale,
     pay_cash,
@@ -28,9 +26,6 @@ from carnet_tui.ui.screens.sale import SaleScreen
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def ui_settings(tmp_path):
-    yield from demo_settings(tmp_path)
 IDS = ("#beneficiary-type", "#client-search", "#carnet-list", "#tariff-table", "#quantity",
        "#validity-days", "#valid-until", "#total", "#sold-table")
 

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from test_ui_support import (
-    demo_settings,
     make_app,
     open_sale,
     pay_cash,
@@ -32,9 +30,6 @@ from carnet_tui.ui.screens.sale import SaleScreen
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def ui_settings(tmp_path):
-    yield from demo_settings(tmp_path)
 
 
 def printed_count(number: str) -> int:

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-import pytest
 from test_ui_support import (
-    demo_settings,
     make_app,
     open_sale,
     pay_cash,
@@ -23,9 +21,6 @@ from carnet_tui.ui.screens.sale import SaleScreen
 SIZE = (80, 24)
 
 
-@pytest.fixture
-def ui_settings(tmp_path):
-    yield from demo_settings(tmp_path)
 
 
 def with_printer(settings, url: str):

@@ -2,15 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-from test_ui_support import demo_settings, make_app, open_sale, pay_cash, settle, type_text
+from test_ui_support import make_app, open_sale, pay_cash, settle, type_text
 
 from carnet_tui.store.models import SaleLine
-
-
-@pytest.fixture
-def ui_settings(tmp_path):
-    yield from demo_settings(tmp_path)
 
 
 async def test_no_search_typed_means_no_client_on_the_line(ui_settings):

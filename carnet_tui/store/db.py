@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import TypeVar
 
 from peewee import Database, OperationalError, SqliteDatabase
@@ -104,12 +103,6 @@ def migrate(db: Database) -> int:
     return SCHEMA_VERSION
 
 
-@contextmanager
-def _immediate(db: Database) -> Iterator[None]:
-    with db.atomic():
-        yield
-
-
 def write(fn: Callable[[], T], attempts: int = 8) -> T:
     """Run ``fn`` in one IMMEDIATE transaction, retrying while another desk holds the lock.
 
@@ -119,7 +112,7 @@ def write(fn: Callable[[], T], attempts: int = 8) -> T:
     db = database.obj
     for attempt in range(attempts):
         try:
-            with _immediate(db):
+            with db.atomic():  # BEGIN IMMEDIATE: the database is opened with lock_type="IMMEDIATE"
                 return fn()
         except OperationalError as exc:
             message = str(exc)
