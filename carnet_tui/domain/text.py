@@ -1,0 +1,79 @@
+"""Text is data: the one cleaning rule for every text that enters, and widths in terminal cells.
+
+Every text that comes from the store, the settings, the environment, an import or the keyboard goes
+through ``clean_text`` once where it enters. What it removes could command a terminal (ESC, OSC,
+CSI), a printer (ESC p kicks the drawer, GS V cuts, ESC @ resets) or reorder what is shown (bidi
+overrides). The joiners that Arabic and emoji need (ZWJ, ZWNJ) and the variation selectors stay.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+# format characters (category Cf) that a name may need: without them emoji sequences and some
+# Arabic and Persian words are drawn wrong
+KEPT_FORMAT = frozenset("\u200c\u200d")
+
+
+def _kept(ch: str) -> bool:
+    category = unicodedata.category(ch)
+    if category[0] != "C":  # letters, marks, numbers, punctuation, symbols, separators
+        # U+2028/U+2029 break a line like a newline would
+        return category not in ("Zl", "Zp")
+    return ch in KEPT_FORMAT  # Cc, Cf (bidi overrides, invisible formatting), Cs, Co, Cn go
+
+
+def clean_text(text: object, *, single_line: bool = True) -> str:
+    """``text`` with controls, bidi overrides and invisible formatting removed, whitespace tidied.
+
+    A single-line text (a name, a label, a setting) has every run of whitespace made one space;
+    otherwise line breaks are kept (a note) and tabs become spaces.
+    """
+    if text is None:
+        return ""
+    raw = str(text)
+    if single_line:
+        raw = " ".join(raw.split())  # tabs and newlines are controls too: a space, not glue
+        return "".join(ch for ch in raw if _kept(ch)).strip()
+    lines = raw.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept = ("".join(ch for ch in " ".join(line.split()) if _kept(ch)) for line in lines)
+    return "\n".join(kept).strip()
+
+
+def char_cells(ch: str) -> int:
+    """Cells a character takes in a terminal: 2 for wide East Asian characters and most emoji,
+    0 for combining marks and joiners, else 1."""
+    if unicodedata.combining(ch) or ch in KEPT_FORMAT or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
+        return 0
+    if "\ufe00" <= ch <= "\ufe0f":  # variation selectors
+        return 0
+    return 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+
+
+def cell_width(text: str) -> int:
+    return sum(char_cells(ch) for ch in text)
+
+
+def fit_cells(text: str, width: int, mark: str = ".") -> str:
+    """``text`` cut to at most ``width`` terminal cells; a cut is marked with ``mark`` (a French
+    abbreviation dot: "…" is not in the Linux console's font)."""
+    if width <= 0:
+        return ""
+    if cell_width(text) <= width:
+        return text
+    room = width - cell_width(mark)
+    out: list[str] = []
+    used = 0
+    for ch in text:
+        cells = char_cells(ch)
+        if used + cells > room:
+            break
+        out.append(ch)
+        used += cells
+    return "".join(out) + mark
+
+
+def pad_cells(text: str, width: int) -> str:
+    """``text`` fitted to ``width`` cells then padded with spaces to exactly ``width`` cells."""
+    fitted = fit_cells(text, width)
+    return fitted + " " * (width - cell_width(fitted))
