@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from peewee import Database, OperationalError, SqliteDatabase
@@ -20,6 +22,8 @@ from carnet_tui.store.location import (  # noqa: F401 (re-exported: callers know
 from carnet_tui.store.models import Setting, database
 
 BUSY_TIMEOUT_S = 15
+# with a busy hook, SQLite waits this long at a time, so the hook hears of the lock while it lasts
+BUSY_POLL_MS = 250
 # WAL lets the cashier's reads go on during a write; FULL makes a paid sale survive a power cut.
 PRAGMAS = {
     "journal_mode": "wal",
@@ -103,13 +107,51 @@ def migrate(db: Database) -> int:
     return SCHEMA_VERSION
 
 
-def write(fn: Callable[[], T], attempts: int = 8) -> T:
+_busy = threading.local()  # the hook of the writes made by this thread (see busy_hook)
+
+
+@contextmanager
+def busy_hook(hook: Callable[[float], None] | None) -> Iterator[None]:
+    """While inside, this thread's writes call ``hook(seconds waited)`` each time they find the
+    database locked by another desk and are about to try again (the UI says "busy, retrying")."""
+    previous = getattr(_busy, "hook", None)
+    _busy.hook = hook
+    try:
+        yield
+    finally:
+        _busy.hook = previous
+        polled = getattr(_busy, "polled", None)
+        if previous is None and polled is not None:
+            _busy.polled = None
+            if not polled.is_closed():  # back to the long wait of the other writes
+                polled.execute_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_S * 1000}")
+
+
+def _poll_when_busy(db: Database) -> int:
+    """Short SQLite waits for a write with a busy hook; the extra attempts that keep the whole
+    wait at least as long as without a hook."""
+    if not isinstance(db, SqliteDatabase):
+        return 0
+    db.execute_sql(f"PRAGMA busy_timeout = {BUSY_POLL_MS}")
+    _busy.polled = db
+    return BUSY_TIMEOUT_S * 1000 // BUSY_POLL_MS
+
+
+def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], None] | None = None) -> T:
     """Run ``fn`` in one IMMEDIATE transaction, retrying while another desk holds the lock.
 
     The busy timeout already waits; this outer retry covers the rare BUSY that SQLite returns
     at once (a WAL checkpoint race) so that "database is locked" never reaches the cashier.
+    ``on_busy`` (or the thread's ``busy_hook``) hears of each retry while the lock lasts.
     """
+    if on_busy is not None:
+        with busy_hook(on_busy):
+            return write(fn, attempts)
     db = database.obj
+    hook = getattr(_busy, "hook", None)
+    if hook is not None:
+        attempts += _poll_when_busy(db)
+    started = time.monotonic()
     for attempt in range(attempts):
         try:
             with db.atomic():  # BEGIN IMMEDIATE: the database is opened with lock_type="IMMEDIATE"
@@ -123,7 +165,9 @@ def write(fn: Callable[[], T], attempts: int = 8) -> T:
                 raise DomainError("err.db.failed", detail=message) from exc
             if attempt == attempts - 1:
                 raise DomainError("err.db.locked") from exc
-            time.sleep(0.05 * (attempt + 1))
+            if hook is not None:
+                hook(time.monotonic() - started)
+            time.sleep(0.05 if hook is not None else 0.05 * (attempt + 1))
     raise AssertionError("unreachable")
 
 

@@ -79,6 +79,8 @@ TEXTS: dict[str, str] = {
     "err.import.cells": "{found} colonnes au lieu de {expected}",
     "err.import.unreadable": "Impossible de lire {file} : {detail}",
     "err.db.failed": "Erreur de la base de données : {detail}",
+    "err.unexpected": "Erreur inattendue : détails dans {log}",
+    "err.unexpected.nolog": "Erreur inattendue ({error}) ; le journal carnet.log n'a pas pu être écrit.",
     "cli.demo.unavailable": "Données de démonstration absentes : la base reste vide.",
     "err.demo.missing": "Données de démonstration introuvables : {path}",
     "err.demo.count": "Le nombre de clients doit être compris entre {min} et {max}.",

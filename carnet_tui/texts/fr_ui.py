@@ -128,6 +128,9 @@ TEXTS: dict[str, str] = {
     "msg.billets_duplicate": "Billets du carnet {number} réimprimés (DUPLICATA).",
     "msg.invoice": "Facture {number} imprimée.",
     "msg.client_created": "Client créé : {name}",
+    # a write under way, off the UI thread ("..." : the Linux console's font has no "…")
+    "busy.saving": "Enregistrement en cours...",
+    "busy.locked": "Base occupée par un autre poste, nouvel essai... ({seconds} s)",
     # payment dialog
     "pay.title": "Règlement",
     "pay.summary": "{quantity} × {model} @ {price}",

@@ -136,7 +136,8 @@ class CarnetApp(App[None]):
     def action_help(self) -> None:
         from carnet_tui.ui.screens.dialogs import InfoDialog
 
-        if not isinstance(self.screen, ModalScreen):
+        # over a dialog too (a payment waiting for another desk's lock), never over itself
+        if not isinstance(self.screen, InfoDialog):
             self.push_screen(InfoDialog(t("help.title"), t("help.body")))
 
     def action_command_palette(self) -> None:

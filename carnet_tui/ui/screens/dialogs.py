@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +23,7 @@ from carnet_tui.domain.payment import PaymentInput, check_payment
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
+from carnet_tui.ui import offthread
 from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
@@ -34,20 +36,54 @@ VALIDATE = Binding("enter", "submit", t("key.validate"), key_display=t("keycap.e
 class Dialog(ModalScreen[Any]):
     """Base: a framed box; Escape dismisses with None."""
 
-    BINDINGS = [CANCEL]
+    # F1 over a dialog too: a payment waiting for another desk's lock leaves the cashier free
+    BINDINGS = [CANCEL, Binding("f1", "app.help", t("key.help"), key_display="F1", show=False)]
     FIRST_INPUT: str | None = None  # where keys typed while the dialog opens are sent
+    _idle_hint: Any = None  # the hint line, while it says that a write is under way
+    _result_waiting: tuple[Any] | None = None  # a result that came while another screen was on top
 
     def action_cancel(self) -> None:
+        if offthread.is_busy(self):
+            return  # a write under way: its result must reach the window, Escape waits for it
         self.dismiss(None)
 
-    def action_validate(self) -> None:
-        """Dialogs with fields override this."""
+    def action_validate(self) -> Any:
+        """Dialogs with fields override this (async when they write through ``offthread``)."""
 
     async def action_submit(self) -> None:
         await drain(self)  # keys that came while the dialog was opening wait in the screen's queue
         await drain(self.focused)
         await drain(self)  # and those that bubbled up from the field
-        self.action_validate()
+        outcome = self.action_validate()
+        if inspect.isawaitable(outcome):
+            await outcome
+
+    async def write(self, fn: Callable[[], Any], done: Callable[[Any], Any],
+                    refused: Callable[[offthread.Refusal], Any]) -> None:
+        """``fn`` off the UI thread (see ``offthread.run``); the hint line says it is under way. A
+        second Enter meanwhile starts nothing."""
+        await offthread.run(self, fn, done=done, refused=refused, show=self.show_progress)
+
+    def show_progress(self, text: str) -> None:
+        hint = self.query(".hint").last(Static)
+        if self._idle_hint is None:
+            self._idle_hint = hint.content
+        hint.update(text or self._idle_hint)
+        self.set_class(bool(text), "-busy")
+
+    def dismiss_when_shown(self, result: Any) -> None:
+        """Dismiss with ``result`` now, or once the screens opened over this one (help, F1) close:
+        ``dismiss`` pops the top screen, whichever it is."""
+        if self.is_current:
+            self.dismiss(result)
+        else:
+            self._result_waiting = (result,)
+
+    def on_screen_resume(self) -> None:
+        waiting = self._result_waiting
+        if waiting is not None:
+            self._result_waiting = None
+            self.dismiss(waiting[0])
 
     def on_key(self, event: Key) -> None:
         """Keys typed right after the dialog was asked for (SSH delivers them together) reach the
@@ -153,16 +189,18 @@ class PaymentDialog(Dialog):
             reference=self.query_one("#pay-reference", QuietInput).value or None,
         )
 
-    def action_validate(self) -> None:
+    async def action_validate(self) -> None:
+        if offthread.is_busy(self):
+            return  # Enter again while the payment is being saved: one line, paid once
         self.clear_errors()
         try:
             payment = self.payment()
             check_payment(payment, self.total_cents)
-            result = self.submit(payment)
         except DomainError as exc:
             self.show_error("pay-error", exc.message)
             return
-        self.dismiss(result)
+        await self.write(lambda: self.submit(payment), self.dismiss_when_shown,
+                         lambda refusal: self.show_error("pay-error", refusal.message))
 
 
 class NewClientDialog(Dialog):
@@ -195,7 +233,9 @@ class NewClientDialog(Dialog):
                 )
             yield Static(t("client.hint"), classes="hint")
 
-    def action_validate(self) -> None:
+    async def action_validate(self) -> None:
+        if offthread.is_busy(self):
+            return
         self.clear_errors()
         data = ClientInput(
             name=self.query_one("#client-name", QuietInput).value,
@@ -203,14 +243,13 @@ class NewClientDialog(Dialog):
             phone=self.query_one("#client-phone", QuietInput).value,
             member_number=self.query_one("#client-member", QuietInput).value,
         )
-        try:
-            created = client_service.create_client(data)
-        except DomainError as exc:
-            field = exc.field if exc.field in ("name", "phone", "member") else "name"
-            self.show_error(f"client-{field}-error", exc.message)
+
+        def refused(refusal: offthread.Refusal) -> None:
+            field = refusal.field if refusal.field in ("name", "phone", "member") else "name"
+            self.show_error(f"client-{field}-error", refusal.message)
             self.set_focus(self.query_one(f"#client-{field}"))
-            return
-        self.dismiss(created)
+
+        await self.write(lambda: client_service.create_client(data), self.dismiss_when_shown, refused)
 
 
 class ReasonDialog(Dialog):
@@ -235,17 +274,16 @@ class ReasonDialog(Dialog):
             yield Static("", id="reason-error", classes="error")
             yield Static(t("reason.hint" if self.required else "reason.optional_hint"), classes="hint")
 
-    def action_validate(self) -> None:
+    async def action_validate(self) -> None:
+        if offthread.is_busy(self):
+            return
         reason = " ".join(self.query_one("#reason", QuietInput).value.split())
         if not reason and self.required:
             self.show_error("reason-error", t("reason.required"))
             return
-        try:
-            result = self.submit(reason)
-        except DomainError as exc:
-            self.show_error("reason-error", exc.message)
-            return
-        self.dismiss(result if result is not None else True)
+        await self.write(lambda: self.submit(reason),
+                         lambda result: self.dismiss_when_shown(result if result is not None else True),
+                         lambda refusal: self.show_error("reason-error", refusal.message))
 
 
 class RangeDialog(Dialog):

@@ -16,6 +16,7 @@ from carnet_tui.domain.rules import format_date
 from carnet_tui.services import sales
 from carnet_tui.services.sales import CarnetStatus, SaleSummary
 from carnet_tui.texts import t
+from carnet_tui.ui import offthread
 from carnet_tui.ui.screens.actions import RowActions, Target
 from carnet_tui.ui.screens.sale import SOLD_COLUMNS, carnet_cells
 from carnet_tui.ui.widgets import KeyBar, KeyTable, QuietInput
@@ -99,7 +100,9 @@ class HistoryScreen(RowActions):
 
     def load_sales(self, keep: int | None = None) -> None:
         text = self.query_one("#history-filter", QuietInput).value
-        found = sales.recent_sales(LIMIT, text)
+        self.show_sales(sales.recent_sales(LIMIT, text), keep)
+
+    def show_sales(self, found: list[SaleSummary], keep: int | None = None) -> None:
         if found == self.summaries and keep is None and self.shown_sale is not None:
             return  # the same list (a filter key that changed nothing): no repaint, no bytes over SSH
         self.summaries = found
@@ -148,8 +151,16 @@ class HistoryScreen(RowActions):
             table.border_subtitle = ""
 
     @on(QuietInput.Changed, "#history-filter")
-    def filter_changed(self) -> None:
-        self.load_sales()
+    def filter_changed(self, event: QuietInput.Changed) -> None:
+        # off the UI thread, latest text wins: typing never waits for the query
+        text = event.value
+        offthread.query(self, lambda: sales.recent_sales(LIMIT, text),
+                        done=lambda found: self.filter_answered(text, found),
+                        refused=lambda refusal: self.say(refusal.message))
+
+    def filter_answered(self, text: str, found: list[SaleSummary]) -> None:
+        if text == self.query_one("#history-filter", QuietInput).value:
+            self.show_sales(found)  # an answer to an older text is dropped
 
     @on(QuietInput.Submitted, "#history-filter")
     def filter_submitted(self) -> None:

@@ -29,6 +29,7 @@ from carnet_tui.services.catalog import ModelView, TariffView
 from carnet_tui.services.clients import ClientView
 from carnet_tui.services.sales import CarnetStatus, LineRequest, PaidLine
 from carnet_tui.texts import t
+from carnet_tui.ui import offthread
 from carnet_tui.ui.screens.actions import RowActions, Target, sale_number_of
 from carnet_tui.ui.screens.dialogs import (
     NewClientDialog,
@@ -583,7 +584,7 @@ class SaleScreen(RowActions):
         )
 
     # ----------------------------------------------------------------- closing and printing
-    def action_close_sale(self) -> None:
+    async def action_close_sale(self) -> None:
         if self.sale_id is None or not self.carnets:
             self.say(t("msg.nothing_to_close"))
             return
@@ -591,15 +592,17 @@ class SaleScreen(RowActions):
             left = [c for c in sales.sale_carnets(self.sale_id) if c.print_status in ("unprinted", "partial")]
             self.print_carnets(left)
             return
-        try:
-            to_print = sales.close_sale(self.sale_id)
-        except DomainError as exc:
-            self.say(exc.message)
-            return
-        self.refresh_sold()
-        self.update_header()
-        self.say(t("msg.receipt_printing"))
-        self.print_carnets(to_print, receipt_of=self.sale_id)
+        sale_id = self.sale_id
+
+        def closed(to_print: list[CarnetStatus]) -> None:
+            self.refresh_sold()
+            self.update_header()
+            self.say(t("msg.receipt_printing"))
+            self.print_carnets(to_print, receipt_of=sale_id)
+
+        # off the UI thread: another desk's lock must not freeze the window (F6 twice: one close)
+        await offthread.run(self, lambda: sales.close_sale(sale_id), done=closed,
+                            refused=lambda refusal: self.say(refusal.message), show=self.say)
 
     @work(exclusive=True, group="print-sequence")
     async def print_carnets(self, carnets: list[CarnetStatus], receipt_of: int | None = None) -> None:
@@ -632,20 +635,26 @@ class SaleScreen(RowActions):
             if not await self.app.push_screen_wait(RetryDialog(title, t("receipt.failed") + "\n" + error)):
                 return False
 
-    def action_finalize(self) -> None:
+    async def action_finalize(self) -> None:
+        def finalized(_: object = None) -> None:
+            self.reset_window()
+            self.say(t("msg.finalized"))
+
         if self.sale_id is not None:
-            try:
-                sales.finalize_sale(self.sale_id)
-            except DomainError as exc:
-                message = t("msg.close_first") if exc.key == "err.sale.not_closed" else exc.message
-                self.say(message)
-                return
-        self.reset_window()
-        self.say(t("msg.finalized"))
+            sale_id = self.sale_id
+
+            def refused(refusal: offthread.Refusal) -> None:
+                self.say(t("msg.close_first") if refusal.key == "err.sale.not_closed" else refusal.message)
+
+            # off the UI thread (F8 twice: one finalize); the window empties once it is written
+            await offthread.run(self, lambda: sales.finalize_sale(sale_id), done=finalized,
+                                refused=refused, show=self.say)
+            return
+        finalized()
 
     @on(Button.Pressed, "#finalize")
-    def finalize_pressed(self) -> None:
-        self.action_finalize()
+    async def finalize_pressed(self) -> None:
+        await self.action_finalize()
 
     # ----------------------------------------------------------------- row actions (reprints)
     def action_row_actions(self) -> None:
@@ -666,15 +675,20 @@ class SaleScreen(RowActions):
 
 
 def _print_receipt(sale_id: int, settings: object) -> str | None:
-    """In a worker thread: the sale's original receipt. None when printed, else the French reason."""
+    """In a worker thread: the sale's original receipt. None when printed, else the French reason
+    (a printer fault as the printer layer says it; anything else logged to carnet.log)."""
     try:
+        from carnet_tui.services.printing import PrinterError
+
+        expected: tuple[type[Exception], ...] = (PrinterError,)
+    except ImportError:  # a broken install: the call below logs it
+        expected = ()
+
+    def receipt() -> None:
         from carnet_tui.services import printing
 
         printing.print_receipt(sale_id, settings)  # type: ignore[arg-type]
-        return None
-    except DomainError as exc:
-        return exc.message
-    except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
-        return getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    finally:
-        _close_thread_connection()
+
+    outcome = offthread.call(receipt, data_dir=getattr(settings, "data_dir", None), expected=expected,
+                             doing="print_receipt")
+    return outcome.refusal.message if outcome.refusal is not None else None
