@@ -74,7 +74,7 @@ class Dialog(ModalScreen[Any]):
     def dismiss_when_shown(self, result: Any) -> None:
         """Dismiss with ``result`` now, or once the screens opened over this one (help, F1) close:
         ``dismiss`` pops the top screen, whichever it is."""
-        if self.is_current:
+        if self.is_active:
             self.dismiss(result)
         else:
             self._result_waiting = (result,)

@@ -1,0 +1,130 @@
+"""Writes never freeze the screen: another desk's lock (a real second process), keys meanwhile, and
+an unexpected error logged to carnet.log and said in French. Keys through Pilot, real SQLite files."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Callable
+
+from test_ui_support import make_app, open_sale, pick_manual_line, settle, type_text
+
+from carnet_tui.store.models import Carnet, Payment, Sale, SaleLine
+from carnet_tui.ui.screens.dialogs import InfoDialog, PaymentDialog
+from carnet_tui.ui.screens.sale import SaleScreen
+from tests.support.desks import lock_held
+
+SIZE = (80, 24)
+LOCK_S = 5.0
+
+
+async def wait_for(pilot, condition: Callable[[], bool], seconds: float = 20.0) -> None:
+    """Real time here: the other desk's lock is real time."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, "condition never met"
+        await pilot.pause(0.02)
+
+
+def hint_of(dialog) -> str:
+    return str(dialog.query(".hint").last().render())
+
+
+def sold_rows(app) -> int:
+    return app.get_screen("sale").query_one("#sold-table").row_count
+
+
+async def test_a_lock_held_by_another_desk_the_screen_answers_f1_and_the_line_is_paid_once(
+    ui_settings,
+) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        with lock_held(ui_settings.db, LOCK_S) as desk:
+            started = time.monotonic()
+            await pilot.press("f4")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, PaymentDialog)
+            await type_text(pilot, "6000")
+            await pilot.press("enter", "enter", "f1")  # a second Enter, then the help, right away
+            # the help opens within a second, while the lock is held
+            await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
+            assert "Alt+A" in str(app.screen.query_one("#info-body").render())
+            assert desk.poll() is None and time.monotonic() - started < LOCK_S - 1
+            # the dialog under the help says why nothing has happened yet, and retries
+            await wait_for(pilot, lambda: "Base occupée par un autre poste" in hint_of(dialog))
+            assert desk.poll() is None
+            assert SaleLine.select().count() == 0
+        # the lock is released: the payment goes through once; the help stays until it is closed
+        await wait_for(pilot, lambda: SaleLine.select().count() == 1)
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, InfoDialog)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await settle(pilot)
+        assert sold_rows(app) == 1
+        assert (SaleLine.select().count(), Payment.select().count(), Carnet.select().count()) == (1, 1, 1)
+        assert Sale.get().number == 815
+        assert "Réglé : 20191220-815" in str(app.screen.query_one("#sold-table").border_subtitle)
+
+
+async def test_f6_during_a_lock_says_busy_and_closes_once(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sold_rows(app) == 1
+        with lock_held(ui_settings.db, 2.0) as desk:
+            await pilot.press("f6", "f6", "f8")  # impatient: closing twice, then finalizing
+            sold = app.screen.query_one("#sold-table")
+            await wait_for(pilot, lambda: "Base occupée" in str(sold.border_subtitle))
+            assert desk.poll() is None
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
+            await pilot.press("escape")
+        await wait_for(pilot, lambda: Sale.get().status == "closed")
+        await pilot.pause(0.3)
+        assert Sale.get().status == "closed"  # F8 during the close started nothing
+
+
+async def test_an_unexpected_error_in_a_write_is_logged_with_its_traceback_and_said_in_french(
+    ui_settings,
+) -> None:
+    app = make_app(ui_settings)
+    log = ui_settings.data_dir / "carnet.log"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert SaleLine.select().count() == 1
+        # a real fault: the sale's date damaged on disk by another program
+        other = sqlite3.connect(ui_settings.db, isolation_level=None)
+        other.execute("UPDATE sale SET sale_date = 'abîmée'")
+        other.close()
+        assert not log.exists()
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        dialog = app.screen
+        assert isinstance(dialog, PaymentDialog)  # still open, nothing paid
+        said = str(dialog.query_one("#pay-error").render())
+        assert said == f"Erreur inattendue : détails dans {log}"
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" in text and "pay_line" in text
+        assert "erreur inattendue" in text
+        assert SaleLine.select().count() == 1  # rolled back
+        await pilot.press("escape")
+        assert isinstance(app.screen, SaleScreen)
