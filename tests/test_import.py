@@ -236,7 +236,7 @@ def test_bad_csv_header_is_line_1(connected, tmp_path: Path, header: str, needle
     [
         ("clients.xlsx", b"PK", "Format non reconnu"),
         ("vide.csv", b"", "aucune ligne"),
-        ("latin1.csv", "name,beneficiary_type\nÉlodie,A\n".encode("latin-1"), "UTF-8"),
+        ("binary.csv", b"name,beneficiary_type\n\x81\x8d,A\n", "ni en UTF-8 ni en Windows-1252"),
         ("other.csv", b"foo,bar\n1,2\n", "colonnes"),
         ("empty.toml", b"# nothing\n", "aucune ligne"),
         ("header.csv", b"name,phone,member_number,beneficiary_type,note\n\n", "aucune ligne"),

@@ -11,7 +11,7 @@ import csv
 import io
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -210,20 +210,63 @@ def _model(raw: dict[str, object], where: Where) -> ModelRow:
 
 def _read_text(path: Path) -> str:
     try:
-        return path.read_text(encoding="utf-8-sig")  # Excel writes a BOM
+        data = path.read_bytes()
     except FileNotFoundError as exc:
         raise DomainError("err.import.missing", file=str(path)) from exc
     except IsADirectoryError as exc:
         raise DomainError("err.import.missing", file=str(path)) from exc
-    except UnicodeDecodeError as exc:
-        raise DomainError("err.import.encoding", file=path.name) from exc
     except OSError as exc:  # permission denied, I/O error
         raise DomainError("err.import.unreadable", file=str(path), detail=exc.strerror or str(exc)) from exc
+    return _decode(data, path.name)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8 (with or without the BOM Excel writes) first; else Windows-1252, what French Excel
+    saves as "CSV (séparateur : point-virgule)" (Latin-1 plus € and the typographic quotes)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start
+    if any(byte >= 0x80 for byte in data[:start]):
+        # UTF-8 accents before the bad byte: two encodings in one file; decoding it all as
+        # Windows-1252 would import "Ã©" for "é" without a word
+        line = data[:start].count(b"\n") + 1
+        raise DomainError("err.import.mixed_encoding", file=name, line=line)
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:  # one of the five bytes Windows-1252 leaves undefined
+        raise DomainError("err.import.encoding", file=name) from exc
 
 
 def _dialect_delimiter(header_line: str) -> str:
     # French spreadsheets export with ";" (the comma is the decimal mark)
     return ";" if header_line.count(";") > header_line.count(",") else ","
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    detail = str(exc)
+    if "field larger than field limit" in detail:
+        # in practice a quote never closed: the rest of the file became one field
+        return t("err.import.field_too_long", kb=csv.field_size_limit() // 1024)
+    if "NUL" in detail:
+        return t("err.import.nul")
+    return t("err.import.csv_syntax")
+
+
+def _csv_rows(reader: Iterator[list[str]], line_num: Callable[[], int], name: str,
+              errors: _Collector) -> Iterator[list[str]]:
+    """The rows of ``reader``. A row that csv cannot read (a field over its 128 KB limit, a NUL
+    byte) is named by file and line; the file ends there (the reader cannot go on past it)."""
+    while True:
+        start = line_num() + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            errors.add(Where(name, start), _csv_problem(exc))
+            return
+        yield cells
 
 
 def _read_csv(path: Path, text: str, errors: _Collector) -> ImportBatch:
@@ -234,6 +277,9 @@ def _read_csv(path: Path, text: str, errors: _Collector) -> ImportBatch:
         header = [col.strip().lower() for col in next(reader)]
     except StopIteration as exc:
         raise DomainError("err.import.empty", file=name) from exc
+    except csv.Error as exc:
+        errors.add(Where(name, 1), _csv_problem(exc))
+        return ImportBatch()
     head = Where(name, 1)
     if "model" in header:
         kind, columns, required = "catalog", CATALOG_COLUMNS, CATALOG_REQUIRED
@@ -253,7 +299,7 @@ def _read_csv(path: Path, text: str, errors: _Collector) -> ImportBatch:
     batch = ImportBatch()
     models: dict[str, ModelRow] = {}
     previous_end = reader.line_num
-    for cells in reader:
+    for cells in _csv_rows(reader, lambda: reader.line_num, name, errors):
         line = previous_end + 1  # a quoted field may span lines: report where the row starts
         previous_end = reader.line_num
         if not any(cell.strip() for cell in cells):

@@ -55,7 +55,18 @@ TEXTS: dict[str, str] = {
     "err.import.column": "colonne « {column} » manquante",
     "err.import.value": "valeur invalide pour « {column} » : {value}",
     "err.import.missing": "Fichier introuvable : {file}",
-    "err.import.encoding": "{file} n'est pas un fichier texte UTF-8.",
+    "err.import.encoding": (
+        "{file} n'est ni en UTF-8 ni en Windows-1252 (Latin-1) : enregistrez-le en « CSV UTF-8 »."
+    ),
+    "err.import.mixed_encoding": (
+        "{file}, ligne {line} : caractère qui n'est pas en UTF-8 alors que les lignes d'avant le "
+        "sont ; enregistrez le fichier en « CSV UTF-8 »."
+    ),
+    "err.import.field_too_long": (
+        "champ de plus de {kb} Ko : un guillemet « \" » ouvert et jamais fermé ?"
+    ),
+    "err.import.nul": "caractère NUL : ce n'est pas un fichier texte CSV",
+    "err.import.csv_syntax": "ligne CSV illisible (guillemets mal placés ?)",
     "err.import.empty": "{file} ne contient aucune ligne à importer.",
     "err.import.syntax": "{file}, ligne {line} : syntaxe TOML invalide.",
     "err.import.entry": "{file}, {section} n° {index} : {message}",
