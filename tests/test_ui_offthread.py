@@ -11,6 +11,7 @@ from test_ui_support import make_app, open_sale, pick_manual_line, settle, type_
 
 from carnet_tui.store.models import Carnet, Payment, Sale, SaleLine
 from carnet_tui.ui.screens.dialogs import InfoDialog, PaymentDialog
+from carnet_tui.ui.screens.history import HistoryScreen
 from carnet_tui.ui.screens.sale import SaleScreen
 from tests.support.desks import lock_held
 
@@ -55,6 +56,10 @@ async def test_a_lock_held_by_another_desk_the_screen_answers_f1_and_the_line_is
             assert desk.poll() is None and time.monotonic() - started < LOCK_S - 1
             # the dialog under the help says why nothing has happened yet, and retries
             await wait_for(pilot, lambda: "Base occupée par un autre poste" in hint_of(dialog))
+            await pilot.press("escape", "escape")  # the help closes; the dialog waits for its write
+            assert app.screen is dialog and dialog.has_class("-busy")
+            await pilot.press("f1")
+            await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
             assert desk.poll() is None
             assert SaleLine.select().count() == 0
         # the lock is released: the payment goes through once; the help stays until it is closed
@@ -128,3 +133,31 @@ async def test_an_unexpected_error_in_a_write_is_logged_with_its_traceback_and_s
         assert SaleLine.select().count() == 1  # rolled back
         await pilot.press("escape")
         assert isinstance(app.screen, SaleScreen)
+
+
+async def test_an_unexpected_error_in_the_history_filter_is_logged_and_said(ui_settings) -> None:
+    app = make_app(ui_settings)
+    log = ui_settings.data_dir / "carnet.log"
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("f5")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)
+        assert app.screen.query_one("#history-sales").row_count == 1
+        other = sqlite3.connect(ui_settings.db, isolation_level=None)
+        other.execute("UPDATE sale SET sale_date = 'abîmée'")  # damaged by another program
+        other.close()
+        await type_text(pilot, "81")
+        await settle(pilot)
+        assert isinstance(app.screen, HistoryScreen)  # no crash
+        said = str(app.screen.query_one("#history-carnets").border_subtitle)
+        assert said == f"Erreur inattendue : détails dans {log}"
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback (most recent call last)" in text and "recent_sales" in text
+        assert "ValueError" in text
