@@ -9,7 +9,7 @@ from collections.abc import Callable
 
 from test_ui_support import make_app, open_sale, pick_manual_line, settle, type_text
 
-from carnet_tui.store.models import Carnet, Payment, Sale, SaleLine
+from carnet_tui.store.models import Carnet, Client, Payment, Sale, SaleLine, Void
 from carnet_tui.ui.screens.dialogs import InfoDialog, PaymentDialog
 from carnet_tui.ui.screens.history import HistoryScreen
 from carnet_tui.ui.screens.sale import SaleScreen
@@ -161,3 +161,38 @@ async def test_an_unexpected_error_in_the_history_filter_is_logged_and_said(ui_s
         text = log.read_text(encoding="utf-8")
         assert "Traceback (most recent call last)" in text and "recent_sales" in text
         assert "ValueError" in text
+
+
+async def test_void_and_new_client_wait_for_the_lock_with_the_screen_answering(ui_settings) -> None:
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.focused.id == "sold-table"
+        with lock_held(ui_settings.db, 2.0) as desk:
+            await pilot.press("delete")
+            await settle(pilot)
+            dialog = app.screen
+            await type_text(pilot, "erreur")
+            await pilot.press("enter", "enter")
+            await wait_for(pilot, lambda: "Base occupée" in hint_of(dialog))
+            assert desk.poll() is None and app.screen is dialog
+        await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
+        assert Void.select().count() == 1 and SaleLine.get().voided
+        with lock_held(ui_settings.db, 2.0) as desk:
+            await pilot.press("f3")
+            await settle(pilot)
+            dialog = app.screen
+            await type_text(pilot, "Zoe Nouvelle")
+            await pilot.press("enter", "enter", "f1")
+            await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
+            await pilot.press("escape")
+            await wait_for(pilot, lambda: "Base occupée" in hint_of(dialog))
+            assert desk.poll() is None and app.screen is dialog
+        await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
+        assert Client.select().where(Client.name == "Zoe Nouvelle").count() == 1

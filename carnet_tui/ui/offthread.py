@@ -86,6 +86,16 @@ def call(
         close_thread_connection()
 
 
+def printer_errors() -> tuple[type[Exception], ...]:
+    """The printer layer's faults, which carry their own French message (``expected`` of ``call``).
+    Imported on first use: python-escpos is slow to import; a broken install is logged by ``call``."""
+    try:
+        from carnet_tui.services.printing import PrinterError
+    except ImportError:
+        return ()
+    return (PrinterError,)
+
+
 def _data_dir(node: DOMNode) -> Path | None:
     settings = getattr(node.app, "settings", None)
     return getattr(settings, "data_dir", None)

@@ -14,8 +14,8 @@ from textual.screen import Screen
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.services.sales import CarnetStatus
 from carnet_tui.texts import t
+from carnet_tui.ui import offthread
 from carnet_tui.ui.screens.dialogs import InfoDialog, MenuDialog, PrintCarnetDialog, RangeDialog, ReasonDialog
-from carnet_tui.ui.threads import close_thread_connection
 
 CARNET_ACTIONS = ("preview", "receipt", "billets_all", "billets_range", "invoice", "history")
 SALE_ACTIONS = ("receipt", "invoice", "history")
@@ -106,25 +106,24 @@ class RowActions(Screen[None]):
                 last: int | None = None) -> None:
         """Reprints go to the printer off the UI thread: a slow serial line must not freeze the till."""
         settings = self.app.settings  # type: ignore[attr-defined]
-        try:
+        today = self.app.today  # type: ignore[attr-defined]
+
+        def run() -> str:
             from carnet_tui.services import printing
 
             if what == "receipt":
                 duplicate = printing.print_receipt(target.sale_id, settings, reason)
-                message = t("msg.receipt_duplicate" if duplicate else "msg.receipt")
-            elif what in ("billets", "billets_all") and target.carnet is not None:
+                return t("msg.receipt_duplicate" if duplicate else "msg.receipt")
+            if what in ("billets", "billets_all") and target.carnet is not None:
                 printing.reprint_billets(target.carnet.carnet_id, settings, reason, first=first, last=last)
-                message = t("msg.billets_duplicate", number=target.carnet.number)
-            else:
-                number = printing.print_invoice(target.sale_id, settings, reason=reason,
-                                                today=self.app.today)  # type: ignore[attr-defined]
-                message = t("msg.invoice", number=number)
-        except DomainError as exc:
-            message = exc.message
-        except Exception as exc:  # noqa: BLE001 - PrinterError and device faults: shown, never a crash
-            message = getattr(exc, "message", None) or str(exc)
-        finally:
-            close_thread_connection()
+                return t("msg.billets_duplicate", number=target.carnet.number)
+            number = printing.print_invoice(target.sale_id, settings, reason=reason, today=today)
+            return t("msg.invoice", number=number)
+
+        # the printer's faults said as it says them; anything else logged to carnet.log
+        outcome = offthread.call(run, data_dir=settings.data_dir, expected=offthread.printer_errors(),
+                                 doing=f"reprint {what}")
+        message = outcome.refusal.message if outcome.refusal is not None else str(outcome.value)
         self.app.call_from_thread(self._reprinted, message)
 
     def _reprinted(self, message: str) -> None:

@@ -677,18 +677,11 @@ class SaleScreen(RowActions):
 def _print_receipt(sale_id: int, settings: object) -> str | None:
     """In a worker thread: the sale's original receipt. None when printed, else the French reason
     (a printer fault as the printer layer says it; anything else logged to carnet.log)."""
-    try:
-        from carnet_tui.services.printing import PrinterError
-
-        expected: tuple[type[Exception], ...] = (PrinterError,)
-    except ImportError:  # a broken install: the call below logs it
-        expected = ()
-
     def receipt() -> None:
         from carnet_tui.services import printing
 
         printing.print_receipt(sale_id, settings)  # type: ignore[arg-type]
 
-    outcome = offthread.call(receipt, data_dir=getattr(settings, "data_dir", None), expected=expected,
-                             doing="print_receipt")
+    outcome = offthread.call(receipt, data_dir=getattr(settings, "data_dir", None),
+                             expected=offthread.printer_errors(), doing="print_receipt")
     return outcome.refusal.message if outcome.refusal is not None else None
