@@ -91,6 +91,8 @@ async def test_f6_during_a_lock_says_busy_and_closes_once(ui_settings) -> None:
             sold = app.screen.query_one("#sold-table")
             await wait_for(pilot, lambda: "Base occupée" in str(sold.border_subtitle))
             assert desk.poll() is None
+            await pilot.press("f4")  # no new line on a sale being closed
+            assert isinstance(app.screen, SaleScreen)
             await pilot.press("f1")
             await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
             await pilot.press("escape")

@@ -45,10 +45,6 @@ class Refusal:
     key: str | None = None
     field: str | None = None
 
-    @property
-    def unexpected(self) -> bool:
-        return self.key in ("err.unexpected", "err.unexpected.nolog")
-
 
 @dataclass(frozen=True)
 class Outcome(Generic[T]):

@@ -436,6 +436,8 @@ class SaleScreen(RowActions):
             return focused in (self.ZONES_DOWN if step > 0 else self.ZONES_UP)  # type: ignore[operator]
         if action == "advance":
             return focused in self.ADVANCE
+        if action in ("pay", "new_client", "void_row") and offthread.is_busy(self):
+            return False  # a close or a finalize is being written (ui/offthread.py): wait for it
         return True
 
     def action_zone(self, step: int) -> None:
