@@ -75,6 +75,32 @@ async def test_a_lock_held_by_another_desk_the_screen_answers_f1_and_the_line_is
         assert "Réglé : 20191220-815" in str(app.screen.query_one("#sold-table").border_subtitle)
 
 
+async def test_a_slow_write_says_it_is_under_way(ui_settings) -> None:
+    app = make_app(ui_settings)
+    # a real slow write: a trigger that makes SQLite count to twenty million with each payment
+    # (seconds of CPU; Pilot waits at most 1 s for a busy process to go idle after a key)
+    other = sqlite3.connect(ui_settings.db, isolation_level=None)
+    other.execute(
+        "CREATE TRIGGER slow AFTER INSERT ON payment BEGIN SELECT count(*) FROM (WITH RECURSIVE "
+        "c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c LIMIT 20000000) SELECT x FROM c); END"
+    )
+    other.close()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        dialog = app.screen
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        assert hint_of(dialog) == "Enregistrement en cours..."
+        assert dialog.has_class("-busy") and SaleLine.select().count() == 0
+        await pilot.press("enter")  # again: nothing more is started
+        await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await settle(pilot)
+        assert SaleLine.select().count() == 1 and sold_rows(app) == 1
+
+
 async def test_f6_during_a_lock_says_busy_and_closes_once(ui_settings) -> None:
     app = make_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:
