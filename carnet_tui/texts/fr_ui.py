@@ -154,7 +154,7 @@ TEXTS: dict[str, str] = {
     "sale.no_value": "-",
     "pay.cheque": "N° chèque",
     "pay.reference": "Référence",
-    "pay.hint": "F9 : montant exact · Tab puis ←/→ : mode · Entrée : valider · Échap : annuler",
+    "pay.hint": "F9 montant exact · Tab ←/→ mode · Entrée valider · Échap annuler",
     # new client dialog
     "client.title": "Nouveau client",
     "client.name": "Nom",

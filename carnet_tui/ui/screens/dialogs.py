@@ -102,6 +102,8 @@ class PaymentDialog(Dialog):
                 yield Label(t("pay.tendered"), classes="field-label")
                 yield QuietInput(id="pay-tendered", compact=True, classes="amount")
                 yield Static(t("pay.change_none"), id="pay-change")
+            with Horizontal(classes="field-row", id="row-exact"):
+                yield Label("", classes="field-label")
                 yield Button(t("pay.exact"), id="pay-exact", compact=True)
             with Horizontal(classes="field-row", id="row-cheque"):
                 yield Label(t("pay.cheque"), classes="field-label")
@@ -117,6 +119,7 @@ class PaymentDialog(Dialog):
 
     def _show_method(self, method: str) -> None:
         self.query_one("#row-tendered").display = method == "cash"
+        self.query_one("#row-exact").display = method == "cash"
         self.query_one("#row-cheque").display = method == "cheque"
         self.query_one("#row-reference").display = method in ("card", "transfer")
 

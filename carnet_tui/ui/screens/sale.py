@@ -449,8 +449,8 @@ class SaleScreen(RowActions):
     async def action_advance(self) -> None:
         focused = self.focused.id if self.focused else None
         target = self.ADVANCE.get(focused or "")
-        if focused in ("carnet-list", "tariff-table"):
-            self.paid_line_state = None  # Enter on a carnet or a tariff: chosen, even the same again
+        if focused in ("carnet-list", "tariff-table", "quantity", "validity-days"):
+            self.paid_line_state = None  # Enter on a carnet, a tariff, a field: chosen, even the same again
         if target:
             self.set_focus(self.query_one(f"#{target}"))
         elif target == "":
