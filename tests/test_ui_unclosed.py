@@ -348,3 +348,14 @@ async def test_another_cashiers_sale_is_not_offered_but_the_history_takes_it_up(
         await settle(pilot)
         await pilot.press("tab", "f7", "enter")
         await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen) and sold_count(app) == 2)
+
+
+def test_the_messages_fit_the_frame_they_are_said_in() -> None:
+    """Said in a table's bottom frame (80 columns): a longer one would be cut with "…", which the
+    Linux console cannot even draw."""
+    from carnet_tui.domain.text import cell_width
+    from carnet_tui.texts import t
+
+    keys = ("msg.line_paid", "msg.sale_set_aside", "msg.sale_resumed", "msg.sale_kept", "msg.window_busy")
+    for key in keys:
+        assert cell_width(t(key, number=99999)) <= 74, key

@@ -119,16 +119,11 @@ TEXTS: dict[str, str] = {
     "msg.nothing_to_close": "Aucune ligne réglée à clôturer.",
     "msg.finalized": "Vente finalisée. Fenêtre prête pour la vente suivante.",
     "msg.close_first": "Clôturez d'abord la vente (F6).",
-    "msg.line_paid": (
-        "Ligne déjà réglée : choisissez le carnet suivant (Entrée dans la Liste des Carnets), puis F4."
-    ),
-    "msg.sale_set_aside": "Vente N° {number} non clôturée, mise de côté : Alt+A ou F5 pour la reprendre.",
+    "msg.line_paid": "Ligne déjà réglée. La suivante : Entrée sur un carnet, puis F4.",
+    "msg.sale_set_aside": "Vente N° {number} mise de côté (non clôturée) : reprise par Alt+A ou F5.",
     "msg.sale_resumed": "Vente N° {number} reprise : F6 pour la clôturer et imprimer ses billets.",
     "msg.sale_kept": "Vente N° {number} gardée : F6 pour imprimer ses carnets restants.",
-    "msg.window_busy": (
-        "La fenêtre de vente tient la vente N° {number}, non clôturée : clôturez-la (F6) "
-        "ou mettez-la de côté (F8, Plus tard) d'abord."
-    ),
+    "msg.window_busy": "Vente N° {number} en cours dans la fenêtre : clôturez-la ou F8, Plus tard.",
     "msg.no_row": "Aucun carnet sélectionné dans le tableau.",
     "msg.printed": "Billets du carnet {number} imprimés.",
     "msg.print_later": "Carnet {number} : impression reportée.",
@@ -239,6 +234,7 @@ TEXTS: dict[str, str] = {
         "F2               recherche du client\n"
         "F3               nouveau client\n"
         "F4               Règlement : payer et ajouter la ligne\n"
+        "F9               Règlement : montant exact (espèces)\n"
         "F6               Clôturer la vente et imprimer les billets\n"
         "F7 / Maj+F10     actions sur la ligne : réimpressions, facture\n"
         "Suppr            annuler la ligne (avec un motif)\n"
