@@ -359,3 +359,39 @@ def test_the_messages_fit_the_frame_they_are_said_in() -> None:
     keys = ("msg.line_paid", "msg.sale_set_aside", "msg.sale_resumed", "msg.sale_kept", "msg.window_busy")
     for key in keys:
         assert cell_width(t(key, number=99999)) <= 74, key
+
+
+async def test_at_start_the_unfinished_prints_are_asked_first_then_the_open_sale(ui_settings) -> None:
+    from textual.screen import ModalScreen
+
+    from carnet_tui.store.models import Carnet
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)  # 815: closed, its carnet left at billet 6 of 15 (a crash)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await pilot.press("f8")
+        await settle(pilot)
+        await pilot.press("o")  # finalized with its carnet unprinted
+        await pick_manual_line(pilot, "1")  # 816: paid, left open
+        await pay_cash(pilot, "")
+        await pilot.press("ctrl+q")
+        await pilot.press("p")
+        await wait_until(pilot, lambda: not app.is_running)
+    carnet = Carnet.get(Carnet.number == "20191220-815")
+    Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ModalScreen))
+        assert not isinstance(app.screen, YesNoNow)  # the unfinished prints' question comes first
+        await pilot.press("escape")  # not now
+        await wait_until(pilot, lambda: isinstance(app.screen, YesNoNow))
+        assert "N° 816 " in question(app)
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen) and sold_count(app) == 1)

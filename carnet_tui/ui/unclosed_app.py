@@ -34,6 +34,7 @@ class UnclosedSales:
     """Methods of ``CarnetApp`` (an ``App``): typed loosely, the mixin has no base of its own."""
 
     _offering = False  # one offer at a time (start-up and Alt+A may meet)
+    _looked = False  # the open sales were looked for once: Alt+A before the start-up offer did it
 
     # ------------------------------------------------------------------ the sale window
     def sale_window(self: Any) -> SaleScreen:
@@ -55,7 +56,7 @@ class UnclosedSales:
 
         try:
             return unclosed.unclosed_sale(sale_id)
-        except DomainError:
+        except Exception:  # noqa: BLE001 - a store that cannot answer must not stop Ctrl+Q
             return None
 
     async def show_sale_window(self: Any) -> SaleScreen:
@@ -76,7 +77,11 @@ class UnclosedSales:
             return t("msg.window_busy", number=held.number)
         await self.show_sale_window()
         if screen.sale_id != sale_id:
-            screen.load_sale(sale_id)
+            try:
+                screen.load_sale(sale_id)
+            except DomainError as exc:
+                screen.reset_window()
+                return exc.message
         return None
 
     # ------------------------------------------------------------------ before leaving
@@ -110,7 +115,7 @@ class UnclosedSales:
     async def offer_unclosed_at_start(self: Any) -> None:
         """After the store opened and the unfinished prints were offered (their questions first)."""
         await self._store_settled.wait()
-        if not self._store_ready.is_set():
+        if not self._store_ready.is_set() or self._looked:
             return
         while True:
             pending = [w for w in self.workers if w.group == "resume" and not w.is_finished]
@@ -130,7 +135,7 @@ class UnclosedSales:
             screen = self.get_screen("sale")
             if screen.sale_id is not None and screen.carnets:
                 return []  # the window has its own sale: nothing is offered over it
-        self._offering = True
+        self._offering = self._looked = True
         try:
             found = await asyncio.to_thread(_unclosed_of_cashier)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
@@ -155,7 +160,7 @@ class UnclosedSales:
             self._offering = False
             if yes:
                 refused = await self.take_up_sale(sale.id)
-                if refused:
+                if refused and self.sale_window().is_mounted:
                     self.sale_window().say(refused)
 
         self.push_screen(offer_dialog(sale, format_date(self.today)), callback=answered)
