@@ -116,7 +116,9 @@ async def test_manual_example_end_to_end(ui_settings) -> None:
         assert [str(app.screen.query_one("#sold-table").get_row_at(i)[-1]).strip() for i in (0, 1)] == [
             "oui", "non"]
 
-        await pilot.press("f8")
+        await pilot.press("f8")  # 815A left unprinted: asked first (test_ui_unclosed.py), Oui
+        await settle(pilot)
+        await pilot.press("o")
         await settle(pilot)
         assert app.screen.query_one("#sold-table").row_count == 0
         assert app.screen.query_one("#quantity").value == "1"
@@ -338,7 +340,7 @@ async def test_enter_walks_the_line_to_the_payment(ui_settings) -> None:
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, PaymentDialog)
-        await pilot.press("enter")  # exact cash
+        await pilot.press("f9", "enter")  # exact cash
         await settle(pilot)
         assert sold_numbers(app) == ["20191220-815"]
 

@@ -92,8 +92,11 @@ async def pick_manual_line(pilot: Pilot, quantity: str = "2") -> None:
 
 
 async def pay_cash(pilot: Pilot, tendered: str) -> None:
+    """Cash: ``tendered`` typed in Reçu; "" means the exact amount (F9, an explicit choice)."""
     await pilot.press("f4")
     await settle(pilot)
     await type_text(pilot, tendered)
+    if not tendered:
+        await pilot.press("f9")
     await pilot.press("enter")
     await settle(pilot)

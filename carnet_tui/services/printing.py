@@ -47,6 +47,7 @@ from carnet_tui.store.models import (
     ReprintLog,
     Sale,
     SaleLine,
+    Void,
     now,
 )
 from carnet_tui.texts import t
@@ -535,7 +536,7 @@ def preview_billets(carnet_id: int, settings: Settings, duplicate: bool = False)
 @dataclass(frozen=True)
 class HistoryEntry:
     when: datetime
-    what: str  # billets | receipt | invoice
+    what: str  # billets | receipt | invoice | void
     label: str  # French, for the screen
     detail: str
     duplicate: bool
@@ -555,7 +556,7 @@ class HistoryEntry:
 
 
 def sale_history(sale_id: int) -> list[HistoryEntry]:
-    """Every print and reprint of the sale, oldest first: original billets per carnet, then the log."""
+    """Every print and reprint of the sale, and every void (reason, who, when), oldest first."""
     entries: list[HistoryEntry] = []
     sale = _find_sale(sale_id)
     if sale is None:
@@ -583,6 +584,16 @@ def sale_history(sale_id: int) -> list[HistoryEntry]:
             HistoryEntry(
                 when=row.done_at, what=row.what, label=t(f"history.{row.what}"), detail=row.detail,
                 duplicate=DUPLICATE in row.detail, reason=row.reason, by=row.done_by,
+            )
+        )
+    # voids: the line's carnet numbers, who voided it and why
+    for void in Void.select().join(SaleLine).where(SaleLine.sale == sale).order_by(Void.id):
+        carnets = Carnet.select().where(Carnet.line == void.line_id).order_by(Carnet.index)
+        numbers = [c.number for c in carnets]
+        entries.append(
+            HistoryEntry(
+                when=void.voided_at, what="void", label=t("history.void"), detail=", ".join(numbers),
+                duplicate=False, reason=void.reason, by=void.voided_by,
             )
         )
     entries.sort(key=lambda e: e.when)

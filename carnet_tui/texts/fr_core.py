@@ -40,6 +40,7 @@ TEXTS: dict[str, str] = {
     "err.line.already_void": "Cette ligne est déjà annulée.",
     "err.void.reason_required": "Le motif de l'annulation est obligatoire.",
     "err.payment.method": "Mode de règlement inconnu : « {value} ».",
+    "err.payment.tendered_required": "Saisissez le montant reçu (F9 : montant exact).",
     "err.payment.short": "Montant reçu insuffisant : {tendered} pour un total de {total}.",
     "err.payment.cheque_number": "Le N° du chèque est obligatoire (chiffres, 4 à 20).",
     "err.db.readonly": "La base de données {path} est en lecture seule.",

@@ -68,6 +68,7 @@ TEXTS: dict[str, str] = {
     "history.billets": "Billets",
     "history.receipt": "Ticket",
     "history.invoice": "Facture",
+    "history.void": "Ligne annulée",
     "history.original": "original",
     "history.duplicate": "duplicata",
     "history.resume_reason": "Reprise après incident d'impression (billet peut-être déjà sorti)",

@@ -26,6 +26,9 @@ TEXTS: dict[str, str] = {
     "key.choose": "Choisir",
     "key.back": "Retour",
     "key.history": "Historique",
+    "key.exact": "Montant exact",
+    "key.close_now": "Clôturer et imprimer maintenant",
+    "key.leave_cancel": "Annuler",
     # names of keys on a French keyboard
     "keycap.delete": "Suppr",
     "keycap.escape": "Échap",
@@ -89,6 +92,7 @@ TEXTS: dict[str, str] = {
     "sale.total": "Total",
     "sale.sold": "Carnets vendus",
     "sale.sold_count": "Carnets vendus ({count})",
+    "sale.sold_total": "Carnets vendus ({count}) · vente {total}, réglée",
     "sale.finalize_button": "Finaliser (F8)",
     "sale.model_info": "{count} b. · {days} j",
     "col.number": "N°",
@@ -115,6 +119,11 @@ TEXTS: dict[str, str] = {
     "msg.nothing_to_close": "Aucune ligne réglée à clôturer.",
     "msg.finalized": "Vente finalisée. Fenêtre prête pour la vente suivante.",
     "msg.close_first": "Clôturez d'abord la vente (F6).",
+    "msg.line_paid": "Ligne déjà réglée. La suivante : Entrée sur un carnet, puis F4.",
+    "msg.sale_set_aside": "Vente N° {number} mise de côté (non clôturée) : reprise par Alt+A ou F5.",
+    "msg.sale_resumed": "Vente N° {number} reprise : F6 pour la clôturer et imprimer ses billets.",
+    "msg.sale_kept": "Vente N° {number} gardée : F6 pour imprimer ses carnets restants.",
+    "msg.window_busy": "Vente N° {number} en cours dans la fenêtre : clôturez-la ou F8, Plus tard.",
     "msg.no_row": "Aucun carnet sélectionné dans le tableau.",
     "msg.printed": "Billets du carnet {number} imprimés.",
     "msg.print_later": "Carnet {number} : impression reportée.",
@@ -139,10 +148,11 @@ TEXTS: dict[str, str] = {
     "pay.tendered": "Reçu",
     "pay.change": "Rendu : {change}",
     "pay.change_none": "Rendu : -",
+    "pay.exact": "Montant exact (F9)",
     "sale.no_value": "-",
     "pay.cheque": "N° chèque",
     "pay.reference": "Référence",
-    "pay.hint": "Tab puis ←/→ : mode · Entrée : valider · Échap : annuler",
+    "pay.hint": "F9 montant exact · Tab ←/→ mode · Entrée valider · Échap annuler",
     # new client dialog
     "client.title": "Nouveau client",
     "client.name": "Nom",
@@ -176,6 +186,7 @@ TEXTS: dict[str, str] = {
     "actions.billets_range": "Réimprimer une partie des billets, de tel à tel (duplicata)",
     "actions.invoice": "Imprimer la facture (duplicata si déjà sortie)",
     "actions.history": "Historique de la vente",
+    "actions.take_up": "Reprendre la vente (clôturer et imprimer)",
     "range.title": "Billets à réimprimer · carnet N° {number}",
     "range.first": "Du billet",
     "range.last": "au billet",
@@ -187,6 +198,34 @@ TEXTS: dict[str, str] = {
     # resume at start
     "resume.title": "Impressions inachevées",
     "resume.question": "{count} carnet(s) n'ont pas tous leurs billets imprimés. Les reprendre maintenant ?",
+    # a paid sale not closed: asked before leaving it, offered back at start and on Alt+A
+    "leave.title": "Vente réglée, non clôturée",
+    "leave.question": (
+        "La vente N° {number} ({total}) est réglée mais n'est pas clôturée : "
+        "ses billets ne sont pas imprimés.\nCarnets non imprimés : {carnets}"
+    ),
+    "leave.later.quit": "Plus tard : elle restera ouverte et sera proposée au prochain démarrage.",
+    "leave.later.home": "Plus tard : elle reste dans la fenêtre de vente (Alt+A).",
+    "leave.later.finalize": (
+        "Plus tard : elle est mise de côté, la fenêtre se vide pour la vente suivante ; "
+        "Alt+A ou l'historique (F5) la reprennent."
+    ),
+    "leave.hint": "C : Clôturer et imprimer · P : Plus tard · Échap : Annuler",
+    "offer.title": "Vente non clôturée",
+    "offer.question": (
+        "La vente N° {number} du {date} ({count}, {total}) n'est pas clôturée : la reprendre ?\n"
+        "Carnets non imprimés : {carnets}"
+    ),
+    "offer.hint": "O/Y/Entrée : la reprendre (F6 l'imprime) · N/Échap : plus tard",
+    "word.carnets.one": "1 carnet",
+    "word.carnets.many": "{count} carnets",
+    "word.and_more": "et {count} autres",
+    "unprinted.title": "Carnets non imprimés",
+    "unprinted.question": (
+        "Finaliser la vente N° {number} ? Ces carnets resteront non imprimés : {carnets}\n"
+        "Ils pourront être imprimés plus tard depuis l'historique (F5, F7)."
+    ),
+    "unprinted.hint": "O/Y : Oui, finaliser · N/Entrée/Échap : Non, garder la vente",
     # help
     "help.title": "Aide · touches",
     "help.body": (
@@ -198,6 +237,7 @@ TEXTS: dict[str, str] = {
         "F2               recherche du client\n"
         "F3               nouveau client\n"
         "F4               Règlement : payer et ajouter la ligne\n"
+        "F9               Règlement : montant exact (espèces)\n"
         "F6               Clôturer la vente et imprimer les billets\n"
         "F7 / Maj+F10     actions sur la ligne : réimpressions, facture\n"
         "Suppr            annuler la ligne (avec un motif)\n"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from datetime import date
+from functools import partial
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -19,6 +20,7 @@ from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.threads import close_thread_connection
+from carnet_tui.ui.unclosed_app import UnclosedSales
 
 # The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
 # printing service only after the first frame: the home screen must appear as fast as a bare app.
@@ -35,7 +37,7 @@ class QuietPalette(CommandPalette):
             field.cursor_blink = False
 
 
-class CarnetApp(App[None]):
+class CarnetApp(UnclosedSales, App[None]):
     """Constructed on an already-connected store (``store.db.connect``)."""
 
     CSS_PATH = "carnet.tcss"
@@ -84,6 +86,8 @@ class CarnetApp(App[None]):
     async def action_quit(self) -> None:
         # a store half-way through its first opening (migration, demo data) is let finish first
         await self._store_settled.wait()
+        if self.ask_before_leaving("quit", self.exit):  # a sale paid, not closed: asked first
+            return
         self.exit()
 
     @property
@@ -94,6 +98,7 @@ class CarnetApp(App[None]):
         self.push_screen(HomeScreen(self.settings.venue.name))
         # after the first frame: the question needs the printing stack (python-escpos), slow to import
         self.call_after_refresh(self.offer_unfinished)
+        self.call_after_refresh(self.offer_unclosed_at_start)  # after the unfinished prints' questions
 
     def _in_sale(self) -> bool:
         return self.screen.id == "sale-screen"
@@ -115,11 +120,14 @@ class CarnetApp(App[None]):
             self.pop_screen()
         if self._in_sale():
             return
+        # asked before the window shows: keys typed meanwhile are older than the question
+        unclosed = await self.unclosed_to_offer()
         if not self.is_screen_installed("sale"):
             from carnet_tui.ui.screens.sale import SaleScreen
 
             self.install_screen(SaleScreen(), "sale")
         self.push_screen("sale")
+        self.offer_unclosed(unclosed)
 
     async def action_open_history(self) -> None:
         await self._store_ready.wait()
@@ -129,7 +137,11 @@ class CarnetApp(App[None]):
 
         self.push_screen(HistoryScreen())
 
-    def action_go_home(self) -> None:
+    def action_go_home(self, asked: bool = False) -> None:
+        # from the sale window: a sale paid, not closed is asked about first
+        leave = partial(self.action_go_home, True)
+        if not asked and self._in_sale() and self.ask_before_leaving("home", leave):
+            return
         while self._in_sale() or self.screen.id == "history-screen":
             self.pop_screen()
 
@@ -149,7 +161,7 @@ class CarnetApp(App[None]):
         yield SystemCommand(t("palette.history"), t("palette.history.help"), self.action_open_history)
         yield SystemCommand(t("palette.home"), t("palette.home.help"), self.action_go_home)
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
-        yield SystemCommand(t("key.quit"), "Ctrl+Q", self.exit)
+        yield SystemCommand(t("key.quit"), "Ctrl+Q", self.action_quit)
 
     # ------------------------------------------------------------------ printing left unfinished
     @work(exclusive=True, group="resume", exit_on_error=False)

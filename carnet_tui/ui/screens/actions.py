@@ -49,6 +49,13 @@ class RowActions(Screen[None]):
     def after_print(self) -> None:
         """Called on the UI thread once a print or reprint is over (tables to refresh)."""
 
+    def offers_take_up(self, target: Target, sale_closed: bool) -> bool:
+        """Whether the menu offers to take the sale up in the sale window (the history does)."""
+        return False
+
+    def take_up(self, target: Target) -> None:
+        """Open the target's sale in the sale window, to close and print it."""
+
     def resume_print(self, carnet: CarnetStatus) -> None:
         def done(result: str | None) -> None:
             key = "msg.printed" if result == "printed" else "msg.print_later"
@@ -64,6 +71,8 @@ class RowActions(Screen[None]):
     def open_actions(self, target: Target, sale_closed: bool) -> None:
         options = []
         carnet = target.carnet
+        if self.offers_take_up(target, sale_closed):
+            options.append(("take_up", t("actions.take_up")))
         if carnet is not None and carnet.print_status in ("unprinted", "partial") and sale_closed:
             options.append(("print", t("actions.print")))
         options += [(key, t(f"actions.{key}")) for key in (CARNET_ACTIONS if carnet else SALE_ACTIONS)]
@@ -80,6 +89,8 @@ class RowActions(Screen[None]):
         carnet = target.carnet
         if choice == "print" and carnet is not None:
             self.resume_print(carnet)
+        elif choice == "take_up":
+            self.take_up(target)
         elif choice == "history":
             self.show_history(target)
         elif choice == "preview" and carnet is not None:

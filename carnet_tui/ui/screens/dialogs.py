@@ -113,7 +113,8 @@ class PaymentDialog(Dialog):
 
     FIRST_INPUT = AUTO_FOCUS = "#pay-tendered"
 
-    BINDINGS = [CANCEL, VALIDATE]
+    # exact cash is a choice of its own (F9 fills Reçu with the total): an empty Reçu is refused
+    BINDINGS = [CANCEL, VALIDATE, Binding("f9", "exact", t("key.exact"), key_display="F9", priority=True)]
 
     def __init__(self, total_cents: int, summary: str, submit: Callable[[PaymentInput], object]) -> None:
         super().__init__()
@@ -137,6 +138,9 @@ class PaymentDialog(Dialog):
                 yield Label(t("pay.tendered"), classes="field-label")
                 yield QuietInput(id="pay-tendered", compact=True, classes="amount")
                 yield Static(t("pay.change_none"), id="pay-change")
+            with Horizontal(classes="field-row", id="row-exact"):
+                yield Label("", classes="field-label")
+                yield Button(t("pay.exact"), id="pay-exact", compact=True)
             with Horizontal(classes="field-row", id="row-cheque"):
                 yield Label(t("pay.cheque"), classes="field-label")
                 yield QuietInput(id="pay-cheque", compact=True, max_length=20)
@@ -151,6 +155,7 @@ class PaymentDialog(Dialog):
 
     def _show_method(self, method: str) -> None:
         self.query_one("#row-tendered").display = method == "cash"
+        self.query_one("#row-exact").display = method == "cash"
         self.query_one("#row-cheque").display = method == "cheque"
         self.query_one("#row-reference").display = method in ("card", "transfer")
 
@@ -178,9 +183,22 @@ class PaymentDialog(Dialog):
         else:
             change.update(t("pay.change", change=format_dh(tendered - self.total_cents)))
 
+    def action_exact(self) -> None:
+        self.query_one("#pay-method", ChoiceBar).value = "cash"
+        field = self.query_one("#pay-tendered", QuietInput)
+        field.value = format_dh(self.total_cents).removesuffix(" DH")  # parse_amount reads it back
+        field.cursor_position = len(field.value)
+        self.set_focus(field)
+
+    @on(Button.Pressed, "#pay-exact")
+    def exact_pressed(self) -> None:
+        self.action_exact()
+
     def payment(self) -> PaymentInput:
         method = self.query_one("#pay-method", ChoiceBar).value
         tendered_text = self.query_one("#pay-tendered", QuietInput).value
+        if method == "cash" and not tendered_text.strip():
+            raise DomainError("err.payment.tendered_required", field="tendered")
         tendered = parse_amount(tendered_text) if method == "cash" and tendered_text.strip() else None
         return PaymentInput(
             method=method,

@@ -3,6 +3,8 @@ chosen sale's carnets, and the actions menu (reprints, invoice, history) on eith
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,6 +22,9 @@ from carnet_tui.ui import offthread
 from carnet_tui.ui.screens.actions import RowActions, Target
 from carnet_tui.ui.screens.sale import SOLD_COLUMNS, carnet_cells
 from carnet_tui.ui.widgets import KeyBar, KeyTable, QuietInput
+
+if TYPE_CHECKING:
+    from carnet_tui.ui.app import CarnetApp
 
 LIMIT = 200
 # (column key, text key, width, right-aligned): 78 columns inside the frame
@@ -200,6 +205,21 @@ class HistoryScreen(RowActions):
             self.open_actions(Target(sale.id, sale.number, self.carnets[row]), closed)
         else:
             self.open_actions(Target(sale.id, sale.number), closed)
+
+    def offers_take_up(self, target: Target, sale_closed: bool) -> bool:
+        return not sale_closed  # an open numbered sale: paid, never printed
+
+    def take_up(self, target: Target) -> None:
+        async def open_in_window() -> None:
+            refused = await self.carnet_app.take_up_sale(target.sale_id)
+            if refused:
+                self.say(refused)
+
+        self.app.call_later(open_in_window)
+
+    @property
+    def carnet_app(self) -> CarnetApp:
+        return self.app  # type: ignore[return-value]
 
     def after_print(self) -> None:
         sale = self.current_sale()

@@ -23,7 +23,7 @@ from carnet_tui.domain.rules import (
     format_date,
     valid_until,
 )
-from carnet_tui.services import catalog, sales
+from carnet_tui.services import catalog, sales, unclosed
 from carnet_tui.services import clients as client_service
 from carnet_tui.services.catalog import ModelView, TariffView
 from carnet_tui.services.clients import ClientView
@@ -165,6 +165,8 @@ class SaleScreen(RowActions):
         self.clients: list[ClientView] = []
         self.carnets: dict[str, CarnetStatus] = {}
         self.results_for: tuple[str, str] | None = None  # the (search text, type) the list shows
+        # the line as left after a payment: F4 pays nothing until something is chosen again
+        self.paid_line_state: tuple[object, ...] | None = None
 
     @property
     def carnet_app(self) -> CarnetApp:
@@ -246,6 +248,7 @@ class SaleScreen(RowActions):
     def reset_window(self) -> None:
         """The window as for a new sale: nothing sold, fields back to their defaults."""
         self.sale_id = None
+        self.paid_line_state = None
         self.carnets = {}
         self.query_one("#sold-table", SoldTable).clear()
         self.query_one("#sold-table").border_title = t("sale.sold")
@@ -449,6 +452,8 @@ class SaleScreen(RowActions):
     async def action_advance(self) -> None:
         focused = self.focused.id if self.focused else None
         target = self.ADVANCE.get(focused or "")
+        if focused in ("carnet-list", "tariff-table", "quantity", "validity-days"):
+            self.paid_line_state = None  # Enter on a carnet, a tariff, a field: chosen, even the same again
         if target:
             self.set_focus(self.query_one(f"#{target}"))
         elif target == "":
@@ -509,6 +514,9 @@ class SaleScreen(RowActions):
         if self._sale_closed():
             self.say(DomainError("err.sale.closed").message)
             return
+        if self.paid_line_state is not None and self.line_state() == self.paid_line_state:
+            self.say(t("msg.line_paid"))  # F4 again (a repeated key): that line is paid already
+            return
         try:
             request = self.line_request()
             total = sales.quote(request)
@@ -537,6 +545,7 @@ class SaleScreen(RowActions):
             self.refresh_sold()
             self.update_header()
             self.say(t("msg.paid", numbers=", ".join(line.carnet_numbers)))
+            self.fresh_line()
             self.set_focus(self.query_one("#sold-table"))
 
         self.app.push_screen(PaymentDialog(total, summary, submit), callback=paid)
@@ -555,7 +564,9 @@ class SaleScreen(RowActions):
         if table.row_count:
             table.move_cursor(row=min(row or 0, table.row_count - 1))
         count = table.row_count
-        table.border_title = t("sale.sold_count", count=count) if count else t("sale.sold")
+        # the sale's total over its lines not voided: each was paid in full at its F4
+        total = format_dh(sum(c.unit_price_cents for c in self.carnets.values() if not c.voided))
+        table.border_title = t("sale.sold_total", count=count, total=total) if count else t("sale.sold")
 
     def selected_carnet(self) -> CarnetStatus | None:
         table = self.query_one("#sold-table", SoldTable)
@@ -637,7 +648,10 @@ class SaleScreen(RowActions):
             if not await self.app.push_screen_wait(RetryDialog(title, t("receipt.failed") + "\n" + error)):
                 return False
 
-    async def action_finalize(self) -> None:
+    async def action_finalize(self, asked: bool = False) -> None:
+        if not asked and self.ask_before_finalize():
+            return
+
         def finalized(_: object = None) -> None:
             self.reset_window()
             self.say(t("msg.finalized"))
@@ -653,6 +667,76 @@ class SaleScreen(RowActions):
                                 refused=refused, show=self.say)
             return
         finalized()
+
+    def ask_before_finalize(self) -> bool:
+        """F8 on a sale paid but not closed asks Clôturer / Plus tard / Annuler; on a closed sale with
+        carnets left unprinted, asks (default Non). True when asked: the answer acts later."""
+        if self.sale_id is None:
+            return False
+        try:
+            view = sales.get_sale(self.sale_id)
+            if view.status == "open":
+                return self.carnet_app.ask_before_leaving("finalize", lambda: self.set_aside(view.number))
+            left = unclosed.unprinted_carnets(self.sale_id) if view.status == "closed" else []
+        except Exception:  # noqa: BLE001 - the store cannot answer: the finalize below says why
+            return False
+        if not left:
+            return False
+        from carnet_tui.ui.screens.unclosed import unprinted_dialog
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.call_later(self.action_finalize, True)
+            else:
+                self.say(t("msg.sale_kept", number=view.number))
+
+        self.app.push_screen(unprinted_dialog(view.number or 0, left), callback=answered)
+        return True
+
+    def set_aside(self, number: int | None) -> None:
+        """Plus tard on F8: the window empties for the next sale; this one stays open, offered again."""
+        self.reset_window()
+        self.say(t("msg.sale_set_aside", number=number))
+
+    # ----------------------------------------------------------------- a fresh line, a sale taken up
+    def line_state(self) -> tuple[object, ...]:
+        """What F4 would pay: type, client, model, tariff, quantity and validity as they stand."""
+        self.ensure_fresh_clients()
+        client, model, tariff = self.current_client(), self.current_model(), self.current_tariff()
+        return (
+            self.beneficiary,
+            client.id if client else None,
+            model.id if model else None,
+            tariff.id if tariff else None,
+            self.query_one("#quantity", QuietInput).value.strip(),
+            self.query_one("#validity-days", QuietInput).value.strip(),
+        )
+
+    def fresh_line(self) -> None:
+        """After a payment: the carnet, its tariff, the quantity and the validity back to their
+        defaults. The beneficiary type and the client stay (one customer at the counter). Until
+        something is chosen, F4 pays nothing: a repeated F4, Enter cannot pay the line twice."""
+        self.query_one("#quantity", QuietInput).value = QUANTITY_DEFAULT
+        carnet_list = self.query_one("#carnet-list", OptionList)
+        if self.models:
+            carnet_list.highlighted = 0
+        self.apply_model_defaults()
+        self.set_line_error("")
+        self.paid_line_state = self.line_state()
+
+    def load_sale(self, sale_id: int) -> None:
+        """Take up a sale left open (or any sale): its carnets, number and total as they were, and
+        a fresh line. F6 then closes and prints it as usual."""
+        self.reset_window()
+        self.sale_id = sale_id
+        self.refresh_sold()
+        self.update_header()
+        view = sales.get_sale(sale_id)
+        if view.status == "open" and self.carnets:
+            self.fresh_line()
+        self.say(t("msg.sale_resumed", number=view.number))
+        if self.carnets:
+            self.set_focus(self.query_one("#sold-table"))
 
     @on(Button.Pressed, "#finalize")
     async def finalize_pressed(self) -> None:
