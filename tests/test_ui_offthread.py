@@ -146,9 +146,10 @@ async def test_an_unexpected_error_in_a_write_is_logged_with_its_traceback_and_s
         other.execute("UPDATE sale SET sale_date = 'abîmée'")
         other.close()
         assert not log.exists()
+        await pick_manual_line(pilot, "2")  # a new line: the paid one is not paid twice
         await pilot.press("f4")
         await settle(pilot)
-        await type_text(pilot, "6000")
+        await type_text(pilot, "12000")
         await pilot.press("enter")
         await settle(pilot)
         dialog = app.screen

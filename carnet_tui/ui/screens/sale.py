@@ -649,6 +649,8 @@ class SaleScreen(RowActions):
                 return False
 
     async def action_finalize(self, asked: bool = False) -> None:
+        if offthread.is_busy(self):
+            return  # a close or finalize is being written: F8 waits for it, asks nothing yet
         if not asked and self.ask_before_finalize():
             return
 
