@@ -25,6 +25,7 @@ from carnet_tui.ui.threads import close_thread_connection
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
+RESUME_SHOWN = 8  # carnets named in the start-up question: it must fit 80×24 with its buttons
 
 
 class QuietPalette(CommandPalette):
@@ -171,14 +172,25 @@ class CarnetApp(App[None]):
         pending = await asyncio.to_thread(_unfinished_carnets)  # keys typed meanwhile are not held up
         if not pending:
             return
-        from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog
+        from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog, billets_left_text
 
-        question = t("resume.question", count=len(pending))
+        # each carnet named with what it still owes; a long list ends with how many more
+        shown = pending if len(pending) <= RESUME_SHOWN else pending[: RESUME_SHOWN - 1]
+        lines = [
+            t("resume.carnet", number=c.number,
+              left=billets_left_text(c.billets_count - c.billets_sent, c.billets_count))
+            for c in shown
+        ]
+        if len(shown) < len(pending):
+            lines.append(t("resume.more", count=len(pending) - len(shown)))
+        key = "resume.question.one" if len(pending) == 1 else "resume.question.many"
+        question = t(key, count=len(pending), carnets="\n".join(lines))
         if not await self.push_screen_wait(ConfirmDialog(t("resume.title"), question)):
             return
         for carnet in pending:
             await self.push_screen_wait(
-                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings)
+                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings,
+                                  sent=carnet.billets_sent)
             )
 
 
