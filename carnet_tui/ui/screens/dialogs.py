@@ -389,8 +389,6 @@ class PrintCarnetDialog(ModalScreen[str]):
         self.settings = settings
         self.sent = self._sent_so_far() if sent is None else sent
         self.state = "ask"  # ask → printing → failed | done
-        self.printed: list[str] = []  # billet numbers out during this dialog, in order
-        self._reached: int | None = None  # billets sent at the last progress of the current run
 
     def _sent_so_far(self) -> int:
         from carnet_tui.services import sales
@@ -464,21 +462,18 @@ class PrintCarnetDialog(ModalScreen[str]):
         self.query_one("#print-error").display = False
         self.query_one("#print-hint", Static).update("")
         self.query_one("#print-window").display = True
-        self._reached = None
         self._print()
 
     def progress(self, done: int, total: int) -> None:
         gauge = self.query_one("#print-progress", Gauge)
         gauge.total, gauge.done = total, done
         self.query_one("#print-status", Static).update(t("printq.progress", done=done, total=total))
-        # billets go out in order from the first not sent: each step of ``done`` is one billet out
-        if self._reached is not None:
-            for seq in range(self._reached + 1, done + 1):
-                self.printed.append(billet_number(self.number, seq, total))
-        self._reached = done
-        shown = self.printed[-self.SHOWN :]
-        if len(self.printed) > self.SHOWN:
-            shown = [t("printq.earlier")] + shown[1:]
+        # billets go out in order (a resume starts after the last one sent): billets 1..done are
+        # out, the last of them listed, the earlier ones folded into "…"
+        first = 1 if done <= self.SHOWN else done - self.SHOWN + 2
+        shown = [billet_number(self.number, seq, total) for seq in range(first, done + 1)]
+        if first > 1:
+            shown.insert(0, t("printq.earlier"))
         self.query_one("#print-numbers", Static).update("\n".join([t("printq.numbers"), *shown]))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
