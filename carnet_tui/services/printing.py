@@ -19,6 +19,8 @@ The journal, and the rule a cashier and a manager can rely on:
   a reason, is logged first. The invoice number is allocated with the Invoice row in
   one transaction at the first print request, per year of issue, gap-free (F2026-00001).
 - Nothing prints for a sale not closed (committed and locked), nor for a voided line's carnets.
+- Two desks, one carnet: a print run holds the carnet's lease (``print_lease``); another desk is
+  refused (``err.print.elsewhere``) and not offered it until the lease ends or expires.
 """
 
 from __future__ import annotations
