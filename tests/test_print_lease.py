@@ -174,3 +174,17 @@ def test_print_dialog_refuses_a_carnet_printed_at_another_desk(manual_catalog, t
     printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, f"file:{tmp_path / 'x.bin'}"))
     assert sales.carnet_status(carnet.carnet_id).print_status == "printed"
     assert PrintLease.select().count() == 0
+
+
+def test_a_schema_2_store_gets_the_lease_table(db_path):
+    from carnet_tui.store import db as store
+    from carnet_tui.store.models import Setting
+
+    database = store.connect(str(db_path))
+    database.execute_sql("DROP TABLE print_lease")
+    Setting.update(value="2").where(Setting.key == "schema_version").execute()
+    store.close()
+    database = store.connect(str(db_path))
+    assert store.schema_version(database) == store.SCHEMA_VERSION == 3
+    assert database.table_exists("print_lease")
+    store.close()
