@@ -141,3 +141,27 @@ async def test_start_up_offer_names_each_carnet_and_the_billets_left(ui_settings
         await settle(pilot)
     assert {c.print_status for c in sales.sale_carnets(Carnet.get_by_id(carnets[0]).sale_id)} == {"printed"}
     assert printing.unfinished_carnets() == []
+
+
+async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings) -> None:
+    from test_ui_support import make_app, wait_until
+
+    from carnet_tui.domain.payment import PaymentInput
+    from carnet_tui.store.models import CarnetModel, Tariff
+    from carnet_tui.ui.screens.dialogs import ConfirmDialog
+
+    model = CarnetModel.get(CarnetModel.name == "Carnet 15 entrées")
+    tariff = Tariff.select().where(Tariff.model == model).first()
+    sale_id = sales.open_sale("amina")
+    sales.pay_line(sale_id, sales.LineRequest("V", model.id, tariff.id, 10, 60), PaymentInput("card"))
+    sales.close_sale(sale_id)  # then the till died before printing anything
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        lines = str(app.screen.query_one("#question").render()).split("\n")
+        assert lines[0] == "Ces 10 carnets n'ont pas tous leurs billets imprimés :"
+        assert len(lines) == 1 + 7 + 1 + 1 and lines[-2] == "… et 3 autres carnets"
+        assert all(line.endswith(": 15 billets restants sur 15") for line in lines[1:8])
+        dialog = app.screen.query_one(".dialog")
+        assert dialog.region.bottom <= SIZE[1] and app.screen.query_one("#yes").region.height == 1

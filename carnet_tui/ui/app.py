@@ -25,7 +25,6 @@ from carnet_tui.ui.threads import close_thread_connection
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
-RESUME_SHOWN = 8  # carnets named in the start-up question: it must fit 80×24 with its buttons
 
 
 class QuietPalette(CommandPalette):
@@ -174,8 +173,9 @@ class CarnetApp(App[None]):
             return
         from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog, billets_left_text
 
-        # each carnet named with what it still owes; a long list ends with how many more
-        shown = pending if len(pending) <= RESUME_SHOWN else pending[: RESUME_SHOWN - 1]
+        # each carnet named with what it still owes; a long list ends with how many more (8 lines
+        # at most: the question must fit 80×24 with its buttons)
+        shown = pending if len(pending) <= 8 else pending[:7]
         lines = [
             t("resume.carnet", number=c.number,
               left=billets_left_text(c.billets_count - c.billets_sent, c.billets_count))
