@@ -1,8 +1,13 @@
 """Fault drill on printing: kill -9 the printing process mid-carnet, again and again, then resume.
 
 A real ``file:`` printer (python-escpos, append mode) records every byte that left. After each
-kill: the store is whole, the carnet cut short is offered by ``unfinished_carnets()``, and the
-next run prints only what is missing (a billet caught ``pending`` comes out again as DUPLICATA).
+kill: the store is whole, every carnet not fully sent (the one cut short and those never started)
+is offered by ``unfinished_carnets()``, and the next run prints only what is missing (a billet
+caught ``pending`` comes out again as DUPLICATA).
+
+The kill is triggered from progress, not from a clock: once a random number of billets (1 to
+``STEP_MAX``) came out of this run, after a random few milliseconds (anywhere in the next billet:
+its claim, its bytes, its commit). The run is never let finish by a slow start or a fast machine.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ printing = pytest.importorskip("carnet_tui.services.printing")
 REPO = Path(__file__).resolve().parents[1]
 KILLS = 20
 SEED = 815
+STEP_MAX = 18  # billets a run prints at most before its kill: 20 × 18 < 480, the sale never ends early
 RESET = b"\x1b@"  # every billet document starts with ESC @
 BILLET_NUMBER = re.compile(rb"\d{8}-\d+[A-Z]*-\d{3}")
 
@@ -87,6 +93,22 @@ def _documents(data: bytes) -> list[tuple[str | None, bool]]:
     return docs
 
 
+def _billets_out(out: Path) -> int:
+    return out.read_bytes().count(RESET) if out.exists() else 0
+
+
+def _kill_after_billets(child: subprocess.Popen, out: Path, rng: random.Random) -> None:
+    """SIGKILL once ``1..STEP_MAX`` more billets came out, plus 0–6 ms (a billet takes ~5 ms)."""
+    target = _billets_out(out) + rng.randint(1, STEP_MAX)
+    deadline = time.monotonic() + 60
+    while _billets_out(out) < target:
+        assert child.poll() is None, f"printer process ended before its kill:\n{child.stderr.read()}"
+        assert time.monotonic() < deadline, "the printer process stopped making progress"
+        time.sleep(0.001)
+    time.sleep(rng.uniform(0, 0.006))
+    os.kill(child.pid, signal.SIGKILL)
+
+
 def test_kill_9_while_printing_then_resume_prints_only_what_is_missing(tmp_path: Path) -> None:
     path = str(tmp_path / "print.db")
     out = tmp_path / "out.bin"
@@ -116,8 +138,7 @@ def test_kill_9_while_printing_then_resume_prints_only_what_is_missing(tmp_path:
             args, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
         assert child.stdout is not None and child.stdout.readline().strip() == "ready"
-        time.sleep(rng.uniform(0.01, 0.15))  # a billet takes about 5 ms
-        os.kill(child.pid, signal.SIGKILL)
+        _kill_after_billets(child, out, rng)
         _, err = child.communicate(timeout=30)
         assert child.returncode == -signal.SIGKILL, f"printer process died on its own:\n{err}"
         kills += 1
@@ -136,10 +157,13 @@ def test_kill_9_while_printing_then_resume_prints_only_what_is_missing(tmp_path:
         mid_carnet += bool(midway)
         caught_pending += bool(pending)
         pending_at_kill.update(pending)
+        # the sale is closed, not finalized: every carnet not fully sent is owed, started or not
+        owed = {cid for cid, billets in states.items() if {s for _, s in billets} != {"sent"}}
+        assert midway <= owed
         store.connect(path)
         offered = {c.carnet_id for c in printing.unfinished_carnets()}
         store.close()
-        assert offered == midway, f"unfinished carnets offered {offered}, cut short {midway}"
+        assert offered == owed, f"carnets offered {sorted(offered)}, not fully sent {sorted(owed)}"
         sent = {n for billets in states.values() for n, s in billets if s == "sent"}
         previous = (out.stat().st_size if out.exists() else 0, sent)
 

@@ -107,14 +107,15 @@ def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog
     assert states[:6] == ["sent"] * 6 and states[6] == "pending" and states[7:] == ["unprinted"] * 8
     failed = PrintJournal.get(PrintJournal.status == "failed")
     assert failed.billet.seq == 7 and failed.error.startswith(error.kind)
-    assert [c.number for c in printing.unfinished_carnets()] == [carnet.number]
+    # the carnet cut short, and the sale's next one never started: both still owed
+    assert [c.number for c in printing.unfinished_carnets()] == [carnet.number, "20191220-815A"]
     assert sales.carnet_status(carnet.carnet_id).print_status == "partial"
 
     docs = _resume_and_check(carnet, tmp_path, sent_before=6)
     # billet 7 may have come out (in part) before the fault: its second copy says DUPLICATA
     assert [d.duplicate for d in docs] == [True] + [False] * 8
     assert _states(carnet.carnet_id) == ["sent"] * 15
-    assert printing.unfinished_carnets() == []
+    assert [c.number for c in printing.unfinished_carnets()] == ["20191220-815A"]
     log = ReprintLog.get()
     assert log.what == "billets" and log.detail.startswith(f"{carnet.number}-007 duplicata")
     # the second carnet prints untouched afterwards
@@ -175,7 +176,8 @@ def test_killed_mid_carnet_then_resume(manual_catalog, tmp_path, db_path, printe
     assert billet_numbers(parse(printer.received()))[:4] == _numbers(carnet.number, range(1, 5))
     assert _states(carnet.carnet_id) == ["sent"] * 4 + ["pending"] + ["unprinted"] * 10
     assert PrintJournal.get(PrintJournal.status == "pending").billet.seq == 5  # nobody closed it
-    assert [c.number for c in printing.unfinished_carnets()] == ["20191220-815A"]
+    # the dead process's lease binds nobody: both carnets of the closed sale are offered
+    assert [c.number for c in printing.unfinished_carnets()] == ["20191220-815", "20191220-815A"]
 
     docs = _resume_and_check(carnet, tmp_path, sent_before=4)
     assert [d.duplicate for d in docs] == [True] + [False] * 10

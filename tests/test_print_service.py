@@ -218,8 +218,11 @@ def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_cata
     ]
     assert history[0].detail == "20191220-815 original 15/15" and history[0].label == "Billets"
     assert sales.carnet_status(second.carnet_id).print_status == "unprinted"
-    assert printing.unfinished_carnets() == []  # the second carnet never started: not "unfinished"
     assert Sale.get_by_id(sale_id).status == "closed"
+    # the sale is closed, not finalized: its second carnet, never started, is still owed
+    assert [c.number for c in printing.unfinished_carnets()] == ["20191220-815A"]
+    sales.finalize_sale(sale_id)  # answered "Non" and finalized anyway: no longer asked for
+    assert printing.unfinished_carnets() == []
 
 
 def test_python_escpos_never_writes_to_the_terminal(manual_catalog, tmp_path, capfd):

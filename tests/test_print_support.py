@@ -229,6 +229,10 @@ class PtyPrinter:
         finally:
             os.close(fd)
 
+    def resume_reading(self) -> None:
+        """The jam is cleared: the printer takes data again (the filler bytes come first)."""
+        self._reading.set()
+
     def unplug(self) -> None:
         """The printer goes away: the master end closes."""
         self._stop.set()

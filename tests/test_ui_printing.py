@@ -97,10 +97,14 @@ async def test_unfinished_carnets_are_offered_at_start(ui_settings) -> None:
     app = make_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
-        assert "1 carnet(s)" in dialog_text(app, "#question")
+        assert dialog_text(app, "#question") == (
+            "Ce carnet n'a pas tous ses billets imprimés :\n"
+            "Carnet N° 20191220-815 : 9 billets restants sur 15\n"  # billet 7 comes again: DUPLICATA
+            "Le reprendre maintenant ?"
+        )
         await pilot.press("o")
         await wait_until(pilot, lambda: isinstance(app.screen, PrintCarnetDialog))
-        assert "20191220-815 " in dialog_text(app, "#print-question")
+        assert "20191220-815 (9 billets restants sur 15)" in dialog_text(app, "#print-question")
         await pilot.press("o")
         await wait_until(pilot, lambda: isinstance(app.screen, HomeScreen))
         assert printed_count("20191220-815") == 15

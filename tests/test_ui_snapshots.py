@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from test_ui_support import demo_settings, make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 
-from carnet_tui.ui.screens.dialogs import PaymentDialog, PrintCarnetDialog
+from carnet_tui.ui.screens.dialogs import PaymentDialog, PrintCarnetDialog, RetryDialog
 from carnet_tui.ui.screens.history import HistoryScreen
 from carnet_tui.ui.screens.sale import SaleScreen
 
@@ -55,6 +55,37 @@ def test_print_dialog(snap_compare, ui_settings) -> None:
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
 
     assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+
+
+def test_print_dialog_printing(snap_compare, ui_settings) -> None:
+    """The manual's print window on a resumed carnet (billets 1-6 out before): Total des Billets,
+    the gauge and beside it the last numbers out; the printer then missing (a fixed message)."""
+    import dataclasses
+
+    from carnet_tui.store.models import Billet, Carnet
+
+    printer = dataclasses.replace(ui_settings.printer, url="serial:/dev/does-not-exist")
+    settings = dataclasses.replace(ui_settings, printer=printer)
+
+    async def run_before(pilot) -> None:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await pilot.press("f6")  # the receipt fails first (no printer): Plus tard
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, RetryDialog))
+        await pilot.press("p")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, SaleScreen))
+        carnet = Carnet.get()  # as a crash after billet 6 leaves it
+        Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
+        await pilot.press("f6")  # the sale is closed: its carnet left is asked for again
+        await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: pilot.app.screen.state == "failed")
+        await settle(pilot)
+
+    assert snap_compare(make_app(settings), terminal_size=SIZE, run_before=run_before)
 
 
 def test_sales_history(snap_compare, ui_settings) -> None:

@@ -19,6 +19,8 @@ The journal, and the rule a cashier and a manager can rely on:
   a reason, is logged first. The invoice number is allocated with the Invoice row in
   one transaction at the first print request, per year of issue, gap-free (F2026-00001).
 - Nothing prints for a sale not closed (committed and locked), nor for a voided line's carnets.
+- Two desks, one carnet: a print run holds the carnet's lease (``print_lease``); another desk is
+  refused (``err.print.elsewhere``) and not offered it until the lease ends or expires.
 """
 
 from __future__ import annotations
@@ -35,7 +37,8 @@ from carnet_tui.domain.rules import check_id
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
-from carnet_tui.services import sales
+from carnet_tui.services import print_lease, sales
+from carnet_tui.services.print_lease import CarnetLease
 from carnet_tui.services.sales import CarnetStatus, current_cashier, next_in_series
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
@@ -184,6 +187,7 @@ def _send_billet(
     render: Callable[[bool], bytes],
     always_duplicate: bool = False,
     log: dict | None = None,
+    lease: CarnetLease | None = None,
 ) -> bool:
     """One billet through the journal: claimed (committed) → bytes → sent, or failed and raise.
 
@@ -193,6 +197,8 @@ def _send_billet(
     """
 
     def claim() -> tuple[int, bool] | None:
+        if lease is not None:
+            lease.hold()  # renewed, or refused: another desk took the carnet over meanwhile
         billet = Billet.get_by_id(billet_id)
         if billet.print_state == "sent" and not always_duplicate:
             return None
@@ -235,44 +241,40 @@ def _send_billet(
     return True
 
 
-def _close_stale_journal(carnet_id: int) -> None:
-    """Journal rows still pending from a crashed run never got an answer: say so."""
-    ids = Billet.select(Billet.id).where(Billet.carnet == carnet_id)
-    store.write(
-        lambda: PrintJournal.update(status="failed", error="interrupted: no answer recorded")
-        .where((PrintJournal.billet.in_(ids)) & (PrintJournal.status == "pending"))
-        .execute()
-    )
-
-
 def print_carnet(carnet_id: int, settings: Settings, on_progress: Progress | None = None) -> None:
     """Print the carnet's billets from the first one not sent; ``on_progress(sent, total)``.
 
     Raises ``PrinterError`` on a printer failure (call again to continue: "Réessayer"), and
-    ``DomainError`` for a carnet that may not print (sale not closed, line voided).
+    ``DomainError`` for a carnet that may not print (sale not closed, line voided, another desk
+    printing it now: ``err.print.elsewhere``).
     """
     carnet = _printable_carnet(carnet_id)
     page = _page(settings)
-    todo = list(
-        Billet.select().where((Billet.carnet == carnet) & (Billet.print_state != "sent")).order_by(Billet.seq)
-    )
     total = carnet.billets_count
-    done = total - len(todo)
-    if on_progress:
-        on_progress(done, total)
-    if not todo:
+    unsent = Billet.select().where((Billet.carnet == carnet) & (Billet.print_state != "sent"))
+    if not unsent.exists():  # nothing to print: no lease needed, whoever else holds one
+        if on_progress:
+            on_progress(total, total)
         return
-    _close_stale_journal(carnet.id)
-    with _printer(settings) as device:
-        for billet in todo:
+    # one print run of this process at a time (a retry pressed twice waits, then finds all sent);
+    # the lease keeps the other desks off this carnet until the end
+    with _ONE_DOCUMENT, CarnetLease(carnet.id, carnet.number) as lease:
+        todo = list(unsent.order_by(Billet.seq))  # read under the lease: nobody else moves them now
+        done = total - len(todo)
+        if on_progress:
+            on_progress(done, total)
+        if not todo:
+            return
+        with _printer(settings) as device:
+            for billet in todo:
 
-            def render(duplicate: bool, billet: Billet = billet) -> bytes:
-                return layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
+                def render(duplicate: bool, billet: Billet = billet) -> bytes:
+                    return layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
 
-            _send_billet(device, billet.id, render)
-            done += 1
-            if on_progress:
-                on_progress(done, total)
+                _send_billet(device, billet.id, render, lease=lease)
+                done += 1
+                if on_progress:
+                    on_progress(done, total)
 
 
 def _whole(value: object) -> int:
@@ -317,13 +319,13 @@ def reprint_billets(
         sale=carnet.sale_id, what="billets", detail=f"{carnet.number} {low}-{high} {DUPLICATE}",
         reason=why, done_by=_who(by),
     )
-    with _printer(settings) as device:
+    with _ONE_DOCUMENT, CarnetLease(carnet.id, carnet.number) as lease, _printer(settings) as device:
         for billet in billets:
 
             def render(duplicate: bool, billet: Billet = billet) -> bytes:
                 return layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
 
-            _send_billet(device, billet.id, render, always_duplicate=True, log=log)
+            _send_billet(device, billet.id, render, always_duplicate=True, log=log, lease=lease)
             log = None  # one history row for the whole range
             done += 1
             if on_progress:
@@ -513,14 +515,28 @@ def print_invoice(
 
 
 def unfinished_carnets() -> list[CarnetStatus]:
-    """Carnets whose printing started (a billet sent or pending) but did not finish; not voided."""
-    return sales._carnet_statuses(
-        # the first test reads the partial index of unsent billets; the second only those carnets'
-        # billets (by carnet), never the whole table that grows by 15 rows a carnet forever
+    """The carnets to offer at start (after any stop, a crash included), in sale then carnet order.
+
+    A carnet of a non-voided line, with billets not all sent, that is either
+    - of a sale closed but not finalized (printing was due and did not end, never started
+      included: a crash after carnet 815 leaves 815A unstarted, and it is owed too), or
+    - started (a billet sent or pending) in any sale, a finalized one included.
+    A carnet never started in a finalized sale was answered "Non" and the sale finalized anyway:
+    it stays in the sale's table and history, not asked for at every start. Sales with a carnet
+    under another desk's live lease are left out whole: that desk is printing them now.
+    """
+    found = sales._carnet_statuses(
+        # the first test reads the partial index of unsent billets; the others only those carnets'
+        # sale row and billets (by key), never the whole table that grows by 15 rows a carnet
         "l.voided = 0 AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'sent') "
-        "AND EXISTS (SELECT 1 FROM billet b2 WHERE b2.carnet_id = c.id AND b2.print_state != 'unprinted')",
+        "AND (EXISTS (SELECT 1 FROM sale s WHERE s.id = c.sale_id AND s.status = 'closed') "
+        "OR EXISTS (SELECT 1 FROM billet b2 WHERE b2.carnet_id = c.id AND b2.print_state != 'unprinted'))",
         (),
     )
+    if not found:
+        return found
+    busy = print_lease.busy_sales()
+    return [c for c in found if c.sale_id not in busy]
 
 
 def preview_billets(carnet_id: int, settings: Settings, duplicate: bool = False) -> list[str]:

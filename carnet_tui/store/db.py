@@ -88,7 +88,16 @@ def _v2_print_indexes(db: Database) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[Database], None]] = {1: _v1_tables, 2: _v2_print_indexes}
+def _v3_print_leases(db: Database) -> None:
+    # two desks, one carnet: the desk printing it holds a lease (services/print_lease.py)
+    db.create_tables([models.PrintLease])
+
+
+MIGRATIONS: dict[int, Callable[[Database], None]] = {
+    1: _v1_tables,
+    2: _v2_print_indexes,
+    3: _v3_print_leases,
+}
 
 
 def migrate(db: Database) -> int:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from carnet_tui.domain.errors import DomainError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def default_db_path() -> Path:

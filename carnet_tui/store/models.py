@@ -10,6 +10,7 @@ from peewee import (
     DatabaseProxy,
     DateField,
     DateTimeField,
+    FloatField,
     ForeignKeyField,
     IntegerField,
     Model,
@@ -152,6 +153,19 @@ class PrintJournal(BaseModel):
     error = TextField(default="")
 
 
+class PrintLease(BaseModel):
+    """Which desk is printing a carnet now: one row a carnet, renewed while printing, deleted after.
+
+    ``holder`` is ``host:pid:random`` (one per print run); ``expires_at`` is seconds since the
+    epoch on the holder's clock. A row past its expiry, or whose process is gone, binds nobody.
+    """
+
+    carnet = ForeignKeyField(Carnet, primary_key=True, on_delete="RESTRICT")
+    holder = CharField(max_length=120)
+    expires_at = FloatField()
+    taken_at = DateTimeField(default=now)
+
+
 class Invoice(BaseModel):
     sale = ForeignKeyField(Sale, unique=True, on_delete="RESTRICT")
     number = CharField(max_length=16, unique=True)
@@ -186,4 +200,5 @@ TABLES: list[type[BaseModel]] = [
     PrintJournal,
     Invoice,
     ReprintLog,
+    PrintLease,
 ]

@@ -55,6 +55,10 @@ TEXTS: dict[str, str] = {
     "err.print.sale_not_closed": "La vente n'est pas clôturée : rien ne peut encore être imprimé.",
     "err.print.voided": "Ce carnet appartient à une ligne annulée : il ne s'imprime pas.",
     "err.print.carnet_not_found": "Carnet introuvable.",
+    "err.print.elsewhere": (
+        "Le carnet N° {number} est en cours d'impression à un autre poste : "
+        "réessayez quand ce poste aura fini."
+    ),
     "err.print.reason_required": "Le motif de la réimpression est obligatoire.",
     "err.print.range_not_number": "Les numéros de billet « de » et « à » doivent être des nombres entiers.",
     "err.print.range": (

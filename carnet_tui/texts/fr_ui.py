@@ -169,7 +169,15 @@ TEXTS: dict[str, str] = {
     # print dialog
     "printq.title": "Impression des Billets",
     "printq.question": "Imprimer les billets du carnet N° {number} ({count} billets) ?",
+    "printq.question.one": "Imprimer le billet du carnet N° {number} (1 billet) ?",
+    "printq.question.left": "Imprimer les billets du carnet N° {number} ({left}) ?",
+    "printq.left.one": "1 billet restant sur {count}",
+    "printq.left.many": "{left} billets restants sur {count}",
     "printq.progress": "billet {done}/{total}",
+    # the manual's print window: the total, then the numbers as they come out, beside the gauge
+    "printq.total": "Total des Billets : {count}",
+    "printq.numbers": "N° de Carnet | N° de Billet",
+    "printq.earlier": "...",  # "…" is not in the Linux console font
     "printq.failed": "Échec de l'impression du carnet N° {number} :",
     "printq.retry_hint": "R : Réessayer (reprend au billet non imprimé) · P/Échap : Plus tard",
     "printq.hint": "O/Y/Entrée : Oui · N/Échap : Non",
@@ -197,7 +205,14 @@ TEXTS: dict[str, str] = {
     "menu.hint": "Flèches : choisir · Entrée : valider · Échap : fermer",
     # resume at start
     "resume.title": "Impressions inachevées",
-    "resume.question": "{count} carnet(s) n'ont pas tous leurs billets imprimés. Les reprendre maintenant ?",
+    "resume.question.one": (
+        "Ce carnet n'a pas tous ses billets imprimés :\n{carnets}\nLe reprendre maintenant ?"
+    ),
+    "resume.question.many": (
+        "Ces {count} carnets n'ont pas tous leurs billets imprimés :\n{carnets}\nLes reprendre maintenant ?"
+    ),
+    "resume.carnet": "Carnet N° {number} : {left}",
+    "resume.more": "et {count} autres carnets",
     # a paid sale not closed: asked before leaving it, offered back at start and on Alt+A
     "leave.title": "Vente réglée, non clôturée",
     "leave.question": (

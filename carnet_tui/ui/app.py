@@ -184,14 +184,26 @@ class CarnetApp(UnclosedSales, App[None]):
         pending = await asyncio.to_thread(_unfinished_carnets)  # keys typed meanwhile are not held up
         if not pending:
             return
-        from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog
+        from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog, billets_left_text
 
-        question = t("resume.question", count=len(pending))
+        # each carnet named with what it still owes; a long list ends with how many more (8 lines
+        # at most: the question must fit 80×24 with its buttons)
+        shown = pending if len(pending) <= 8 else pending[:7]
+        lines = [
+            t("resume.carnet", number=c.number,
+              left=billets_left_text(c.billets_count - c.billets_sent, c.billets_count))
+            for c in shown
+        ]
+        if len(shown) < len(pending):
+            lines.append(t("resume.more", count=len(pending) - len(shown)))
+        key = "resume.question.one" if len(pending) == 1 else "resume.question.many"
+        question = t(key, count=len(pending), carnets="\n".join(lines))
         if not await self.push_screen_wait(ConfirmDialog(t("resume.title"), question)):
             return
         for carnet in pending:
             await self.push_screen_wait(
-                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings)
+                PrintCarnetDialog(carnet.carnet_id, carnet.number, carnet.billets_count, self.settings,
+                                  sent=carnet.billets_sent)
             )
 
 

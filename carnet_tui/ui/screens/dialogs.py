@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_dh, parse_amount
+from carnet_tui.domain.numbering import billet_number
 from carnet_tui.domain.payment import PaymentInput, check_payment
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
@@ -413,10 +414,17 @@ class RetryDialog(ModalScreen[bool]):
         self.dismiss(event.button.id == "retry")
 
 
-class PrintCarnetDialog(ModalScreen[str]):
-    """The per-carnet question, then the progress bar, then Réessayer / Plus tard on failure.
+def billets_left_text(left: int, count: int) -> str:
+    """ "11 billets restants sur 15", "1 billet restant sur 15": what a carnet still owes."""
+    return t("printq.left.one", count=count) if left == 1 else t("printq.left.many", left=left, count=count)
 
-    Dismisses with ``printed``, ``no`` (Non) or ``later`` (failure left for later).
+
+class PrintCarnetDialog(ModalScreen[str]):
+    """The per-carnet question, then the manual's print window (Total des Billets, the gauge and,
+    beside it, the billet numbers as they come out), then Réessayer / Plus tard on failure.
+
+    ``sent``: billets already sent (read from the store when not given), for "11 billets restants
+    sur 15". Dismisses with ``printed``, ``no`` (Non) or ``later`` (failure left for later).
     """
 
     BINDINGS = [
@@ -425,24 +433,48 @@ class PrintCarnetDialog(ModalScreen[str]):
         Binding("r", "retry", t("key.retry"), key_display="R"),
         Binding("p", "later", t("key.later"), key_display="P"),
     ]
+    SHOWN = 4  # billet numbers listed beside the gauge (the last ones out)
 
-    def __init__(self, carnet_id: int, number: str, count: int, settings: object) -> None:
+    def __init__(
+        self, carnet_id: int, number: str, count: int, settings: object, sent: int | None = None
+    ) -> None:
         super().__init__()
         self.carnet_id = carnet_id
         self.number = number
         self.count = count
         self.settings = settings
+        self.sent = self._sent_so_far() if sent is None else sent
         self.state = "ask"  # ask → printing → failed | done
+
+    def _sent_so_far(self) -> int:
+        from carnet_tui.services import sales
+
+        try:
+            return sales.carnet_status(self.carnet_id).billets_sent
+        except Exception:  # noqa: BLE001 - only the question's wording depends on it
+            return 0
+
+    def question(self) -> str:
+        left = self.count - self.sent
+        if 0 < self.sent < self.count:
+            return t("printq.question.left", number=self.number, left=billets_left_text(left, self.count))
+        if self.count == 1:
+            return t("printq.question.one", number=self.number)
+        return t("printq.question", number=self.number, count=self.count)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="print-dialog", classes="dialog confirm"):
             yield Label(t("printq.title"), classes="dialog-title")
-            yield Static(t("printq.question", number=self.number, count=self.count), id="print-question")
+            yield Static(self.question(), id="print-question")
             with Horizontal(classes="buttons", id="print-buttons"):
                 yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
                 yield Button(t("key.no"), id="no", compact=True)
-            yield Gauge(id="print-progress")
-            yield Static("", id="print-status")
+            with Horizontal(id="print-window"):
+                with Vertical(id="print-gauge-side"):
+                    yield Static(t("printq.total", count=self.count), id="print-total")
+                    yield Gauge(id="print-progress")
+                    yield Static("", id="print-status")
+                yield Static(t("printq.numbers"), id="print-numbers")
             yield Static("", id="print-error", classes="error")
             with Horizontal(classes="buttons", id="retry-buttons"):
                 yield Button(t("key.retry"), id="retry", compact=True, variant="primary")
@@ -450,7 +482,7 @@ class PrintCarnetDialog(ModalScreen[str]):
             yield Static(t("printq.hint"), classes="hint", id="print-hint")
 
     def on_mount(self) -> None:
-        for widget_id in ("#print-progress", "#print-status", "#print-error", "#retry-buttons"):
+        for widget_id in ("#print-window", "#print-error", "#retry-buttons"):
             self.query_one(widget_id).display = False
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -485,14 +517,20 @@ class PrintCarnetDialog(ModalScreen[str]):
         self.query_one("#retry-buttons").display = False
         self.query_one("#print-error").display = False
         self.query_one("#print-hint", Static).update("")
-        self.query_one("#print-progress").display = True
-        self.query_one("#print-status").display = True
+        self.query_one("#print-window").display = True
         self._print()
 
     def progress(self, done: int, total: int) -> None:
         gauge = self.query_one("#print-progress", Gauge)
         gauge.total, gauge.done = total, done
         self.query_one("#print-status", Static).update(t("printq.progress", done=done, total=total))
+        # billets go out in order (a resume starts after the last one sent): billets 1..done are
+        # out, the last of them listed, the earlier ones folded into "…"
+        first = 1 if done <= self.SHOWN else done - self.SHOWN + 2
+        shown = [billet_number(self.number, seq, total) for seq in range(first, done + 1)]
+        if first > 1:
+            shown.insert(0, t("printq.earlier"))
+        self.query_one("#print-numbers", Static).update("\n".join([t("printq.numbers"), *shown]))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="print")
     def _print(self) -> None:
