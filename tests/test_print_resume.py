@@ -161,7 +161,7 @@ async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings) 
         await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
         lines = str(app.screen.query_one("#question").render()).split("\n")
         assert lines[0] == "Ces 10 carnets n'ont pas tous leurs billets imprimés :"
-        assert len(lines) == 1 + 7 + 1 + 1 and lines[-2] == "… et 3 autres carnets"
+        assert len(lines) == 1 + 7 + 1 + 1 and lines[-2] == "et 3 autres carnets"
         assert all(line.endswith(": 15 billets restants sur 15") for line in lines[1:8])
         dialog = app.screen.query_one(".dialog")
         assert dialog.region.bottom <= SIZE[1] and app.screen.query_one("#yes").region.height == 1

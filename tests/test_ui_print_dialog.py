@@ -64,8 +64,8 @@ async def test_print_window_shows_the_total_and_the_numbers_as_they_come_out(ui_
             assert text(app, "#print-status") == f"billet {done}/15"
             gauge = app.screen.query_one("#print-progress")
             assert (gauge.done, gauge.total) == (done, 15)
-            # the last numbers out, the earlier ones folded: "…", then done-2, done-1, done
-            assert text(app, "#print-numbers").split("\n") == ["N° de Carnet | N° de Billet", "…"] + [
+            # the last numbers out, the earlier ones folded: "...", then done-2, done-1, done
+            assert text(app, "#print-numbers").split("\n") == ["N° de Carnet | N° de Billet", "..."] + [
                 billet_number("20191220-815", seq, 15) for seq in range(done - 2, done + 1)
             ]
             numbers = app.screen.query_one("#print-numbers").region
@@ -80,7 +80,7 @@ async def test_print_window_shows_the_total_and_the_numbers_as_they_come_out(ui_
 
 
 async def test_print_window_lists_the_first_billets_without_folding(ui_settings) -> None:
-    """Fewer billets out than lines: 001, 002, 003 under the heading, no "…"."""
+    """Fewer billets out than lines: 001, 002, 003 under the heading, no "..."."""
     await closed_sale_left_unprinted(ui_settings)
     carnet = Carnet.get()
     Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 3)).execute()
