@@ -96,9 +96,10 @@ def _load_demo() -> None:
 
 
 def _open_for_counter(settings: Settings) -> None:
-    """Open (upgrade) the store and fill a new one with the demo data; runs after the first frame."""
+    """Open (upgrade) the store; the default one, new, is filled with the demo data. Runs after the
+    first frame. Any other location must exist already (``init``): ``precheck`` said so."""
     _open(settings)
-    if _store_is_empty():
+    if settings.db == str(store_location.default_db_path()) and _store_is_empty():
         from carnet_tui.services import demo
 
         try:
@@ -176,7 +177,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _is_database_error(exc):
             raise
         # disk full, file vanished, server gone: a message, not a traceback
-        print(t("err.db.failed", detail=str(exc)), file=sys.stderr)
+        from carnet_tui.store import faults
+
+        print(faults.refusal(exc, getattr(args, "db", None) or "").message, file=sys.stderr)
         return EXIT_REFUSED
     finally:
         if "carnet_tui.store.db" in sys.modules:
@@ -184,8 +187,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_database_error(exc: Exception) -> bool:
-    peewee = sys.modules.get("peewee")  # never imported just to be able to catch its errors
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+    from carnet_tui.store import faults  # peewee is never imported just to catch its errors
+
+    return faults.is_storage_error(exc)
 
 
 if __name__ == "__main__":

@@ -50,6 +50,30 @@ TEXTS: dict[str, str] = {
     ),
     "err.db.url": "Adresse de base de données non reconnue : {url}",
     "err.db.locked": "La base de données est occupée ; réessayez.",
+    "err.db.full": (
+        "Disque plein : la base de données n'a rien enregistré. "
+        "Libérez de la place sur le disque, puis réessayez."
+    ),
+    "err.db.damaged": (
+        "Le fichier de la base de données est endommagé ({detail}) : rien n'a été enregistré. "
+        "Arrêtez la caisse et faites vérifier le fichier (sauvegarde)."
+    ),
+    "err.db.io": (
+        "Erreur de lecture ou d'écriture sur le disque de la base de données : "
+        "rien n'a été enregistré. Vérifiez le disque, puis réessayez."
+    ),
+    "err.db.gone": (
+        "Le fichier de la base {path} a disparu ou a été remplacé pendant que la caisse tournait : "
+        "rien n'a été enregistré. Quittez et relancez carnet-tui."
+    ),
+    "err.db.not_found": (
+        "La base de données {path} n'existe pas. Créez-la d'abord : carnet-tui --db {path} init "
+        "(ajoutez --demo pour les données de démonstration)."
+    ),
+    "err.db.foreign": (
+        "{path} est une base SQLite d'une autre application (tables : {tables}) : "
+        "carnet-tui n'y touche pas. Choisissez un autre fichier."
+    ),
     "err.import.row": "{file}, ligne {line} : {message}",
     "err.import.format": "Format non reconnu pour {file} (CSV ou TOML).",
     "err.import.column": "colonne « {column} » manquante",
