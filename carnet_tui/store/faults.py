@@ -63,7 +63,9 @@ def _chain(exc: BaseException) -> Iterator[BaseException]:
         seen.add(id(current))
         yield current
         wrapped = current.args[0] if current.args and isinstance(current.args[0], BaseException) else None
-        todo.extend(e for e in (wrapped, current.__cause__, current.__context__) if e is not None)
+        held = getattr(current, "error", None)  # Textual's WorkerFailed holds the worker's error
+        held = held if isinstance(held, BaseException) else None
+        todo.extend(e for e in (wrapped, held, current.__cause__, current.__context__) if e is not None)
 
 
 def is_storage_error(exc: BaseException) -> bool:

@@ -64,7 +64,8 @@ TEXTS: dict[str, str] = {
     ),
     "err.db.gone": (
         "Le fichier de la base {path} a disparu ou a été remplacé pendant que la caisse tournait : "
-        "rien n'a été enregistré. Quittez et relancez carnet-tui."
+        "rien n'a été enregistré. Quittez, remettez le fichier d'origine à sa place "
+        "(sans toucher à {path}-wal), puis relancez carnet-tui."
     ),
     "err.db.not_found": (
         "La base de données {path} n'existe pas. Créez-la d'abord : carnet-tui --db {path} init "

@@ -362,6 +362,14 @@ class SaleScreen(RowActions):
             found = client_service.search(text, kind, limit=20)
         except DomainError:
             found = []
+        except Exception as exc:
+            from carnet_tui.store.faults import is_storage_error
+
+            if not is_storage_error(exc):
+                raise
+            # a damaged or vanished store: said by the app (it stops), never a silent empty list
+            self.app.call_from_thread(self.app._handle_exception, exc)
+            return
         finally:
             _close_thread_connection()
         if not worker.is_cancelled:
