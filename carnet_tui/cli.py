@@ -60,6 +60,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
         raise DomainError("err.config.missing", path=args.config)
     try:
         settings = settings_module.load(args.config, args.db, args.printer)
+    except DomainError:
+        raise  # each wrong key already named, in French
     except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc

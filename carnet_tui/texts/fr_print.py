@@ -41,6 +41,10 @@ TEXTS: dict[str, str] = {
         "L'imprimante {device} refuse la connexion : vérifiez l'adresse et qu'elle est allumée."
     ),
     "print.err.not_found": "Imprimante introuvable : {device}.",
+    "print.err.not_ours": (
+        "Le fichier {device} existe déjà et n'a pas été créé par carnet-tui : il n'est pas touché. "
+        "Choisissez un nouveau fichier, un périphérique (/dev/…) ou un tube nommé (FIFO)."
+    ),
     "print.err.no_paper": "Plus de papier dans l'imprimante : remettez un rouleau puis réessayez.",
     "print.err.offline": "L'imprimante est hors ligne (capot ouvert ou erreur) : vérifiez-la puis réessayez.",
     "print.err.url": "Adresse d'imprimante non reconnue : « {url} ».",
@@ -64,6 +68,16 @@ TEXTS: dict[str, str] = {
         "Le billet {number} n'a jamais été imprimé : imprimez d'abord le carnet (pas de duplicata)."
     ),
     "err.print.no_lines": "Cette vente n'a aucune ligne à facturer.",
+    "err.print.legal_ids": (
+        "Facture impossible : l'identité légale du lieu n'est pas renseignée. À remplir dans la "
+        "section [venue] du fichier de réglages (carnet-tui.toml) : {missing}."
+    ),
+    "print.legal.name": "nom (name)",
+    "print.legal.address": "adresse (address)",
+    "print.legal.ice": "ICE (ice)",
+    "print.legal.if_number": "IF (if_number)",
+    "print.legal.rc": "RC (rc)",
+    "print.legal.patente": "patente (patente)",
     # history
     "history.billets": "Billets",
     "history.receipt": "Ticket",
