@@ -68,16 +68,14 @@ TEXTS: dict[str, str] = {
         "Le billet {number} n'a jamais été imprimé : imprimez d'abord le carnet (pas de duplicata)."
     ),
     "err.print.no_lines": "Cette vente n'a aucune ligne à facturer.",
-    "err.print.legal_ids": (
-        "Facture impossible : l'identité légale du lieu n'est pas renseignée. À remplir dans la "
-        "section [venue] du fichier de réglages (carnet-tui.toml) : {missing}."
-    ),
-    "print.legal.name": "nom (name)",
-    "print.legal.address": "adresse (address)",
-    "print.legal.ice": "ICE (ice)",
-    "print.legal.if_number": "IF (if_number)",
-    "print.legal.rc": "RC (rc)",
-    "print.legal.patente": "patente (patente)",
+    # short: it is said on the window's one message line; README, "Settings", names the keys
+    "err.print.legal_ids": "Facture refusée, réglages venue à remplir : {missing}.",
+    "print.legal.name": "nom",
+    "print.legal.address": "adresse",
+    "print.legal.ice": "ICE",
+    "print.legal.if_number": "IF",
+    "print.legal.rc": "RC",
+    "print.legal.patente": "patente",
     # history
     "history.billets": "Billets",
     "history.receipt": "Ticket",
