@@ -27,7 +27,7 @@ from carnet_tui.store import db as store
 from carnet_tui.store.models import Client, SaleLine
 
 DAY = date(2019, 12, 20)
-GONE = "a disparu ou a été remplacé pendant que la caisse tournait : rien n'a été enregistré"
+GONE = "Le fichier de la base a disparu ou a été remplacé : rien n'a été enregistré"
 
 
 def _pay(catalog, quantity: int = 1) -> int:
@@ -70,7 +70,7 @@ def test_a_deleted_file_refuses_every_write_and_is_never_recreated(manual_catalo
     db_path.unlink()
 
     error = _refused("err.db.gone", lambda: _pay(manual_catalog))
-    assert error.message.startswith(f"Le fichier de la base {db_path} {GONE}")
+    assert error.message.startswith(f"{GONE} ({db_path}). Quittez, remettez le fichier d'origine")
     _refused("err.db.gone", lambda: clients.create_client(ClientInput("Après", "V")))
     # a worker thread opening its connection must not create an empty ghost at the path
     failed = _read_in_a_new_thread(lambda: Client.select().count())

@@ -55,17 +55,17 @@ TEXTS: dict[str, str] = {
         "Libérez de la place sur le disque, puis réessayez."
     ),
     "err.db.damaged": (
-        "Le fichier de la base de données est endommagé ({detail}) : rien n'a été enregistré. "
-        "Arrêtez la caisse et faites vérifier le fichier (sauvegarde)."
+        "Le fichier de la base de données est endommagé : rien n'a été enregistré. "
+        "Arrêtez la caisse et faites vérifier le fichier (sauvegarde). SQLite : {detail}"
     ),
     "err.db.io": (
         "Erreur de lecture ou d'écriture sur le disque de la base de données : "
         "rien n'a été enregistré. Vérifiez le disque, puis réessayez."
     ),
     "err.db.gone": (
-        "Le fichier de la base {path} a disparu ou a été remplacé pendant que la caisse tournait : "
-        "rien n'a été enregistré. Quittez, remettez le fichier d'origine à sa place "
-        "(sans toucher à {path}-wal), puis relancez carnet-tui."
+        "Le fichier de la base a disparu ou a été remplacé : rien n'a été enregistré ({path}). "
+        "Quittez, remettez le fichier d'origine à sa place (sans toucher à {path}-wal), "
+        "puis relancez carnet-tui."
     ),
     "err.db.not_found": (
         "La base de données {path} n'existe pas. Créez-la d'abord : carnet-tui --db {path} init "
@@ -141,8 +141,8 @@ TEXTS: dict[str, str] = {
         "file:/chemin, usb:vid:pid, preview"
     ),
     "cli.help.run": (
-        "ouvrir la caisse (par défaut) ; la première fois, "
-        "la base est remplie des données de démonstration"
+        "ouvrir la caisse (par défaut) ; la première fois, la base par défaut est remplie des "
+        "données de démonstration (une autre base doit exister : voir init)"
     ),
     "cli.help.init": "créer ou mettre à jour la base de données",
     "cli.help.init_demo": "charger aussi les données de démonstration si la base est vide",
@@ -154,7 +154,11 @@ TEXTS: dict[str, str] = {
     "cli.help.count": "nombre de clients à ajouter",
     "cli.help.seed": "graine du tirage (même graine, mêmes noms)",
     "cli.init.done": "Base de données prête : {location} (schéma {version}).",
-    "cli.demo.loaded": "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.",
+    "cli.demo.loaded": (
+        "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.\n"
+        "Factures : renseignez d'abord l'identité légale du lieu (name, address, ice, if_number, rc, "
+        "patente) dans la section [venue] du fichier de réglages (voir README, « Settings »)."
+    ),
     "cli.demo.skipped": (
         "La base contient déjà des modèles ou des clients : "
         "données de démonstration non chargées."
