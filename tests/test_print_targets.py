@@ -72,8 +72,9 @@ def test_a_new_file_is_created_then_appended_to_but_not_once_replaced(manual_cat
     assert out.exists() and (out.stat().st_mode & 0o777) == 0o644
     printing.print_carnet(second.carnet_id, settings)  # it made the file: it may append to it
     assert len(billet_numbers(parse(out.read_bytes()))) == 30
-    out.unlink()
-    out.write_bytes(b"someone else's\n")  # same name, another file
+    other = tmp_path / "other.bin"
+    other.write_bytes(b"someone else's\n")
+    os.replace(other, out)  # same name, another file (made while ours existed: another inode)
     third = sales.sale_carnets(manual_sale(manual_catalog))[0]
     with pytest.raises(printing.PrinterError) as caught:
         printing.print_carnet(third.carnet_id, settings)

@@ -76,7 +76,7 @@ def is_storage_error(exc: BaseException) -> bool:
     for e in _chain(exc):
         if isinstance(e, sqlite3.DatabaseError):
             return True
-        if peewee is not None and isinstance(e, peewee.DatabaseError | peewee.InterfaceError):
+        if peewee is not None and isinstance(e, peewee.DatabaseError):
             return True
     return False
 
