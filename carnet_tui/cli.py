@@ -78,6 +78,10 @@ def _open(settings: Settings) -> None:
     try:
         store.connect(settings.db)
     except DatabaseError as exc:  # not a database, corrupt file, server refused…
+        from carnet_tui.store import faults
+
+        if faults.kind_of(exc) in ("full", "io"):  # the disk, not the file: its own French words
+            raise faults.refusal(exc, settings.db or "") from exc
         raise DomainError("err.db.open", location=settings.db, detail=str(exc)) from exc
 
 

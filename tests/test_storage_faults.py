@@ -258,3 +258,20 @@ async def test_a_read_of_damaged_pages_in_the_counter_stops_it_with_french_words
         store.close()
     assert app.return_code == 2
     assert app.refusal and app.refusal.startswith("Le fichier de la base de données est endommagé")
+
+
+def test_init_on_a_full_disk_says_so_in_french(tmp_path):
+    with small_disk("1m") as folder:
+        if isinstance(folder, str):
+            pytest.skip(folder)
+        filler = fill_disk(folder)
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CARNET_")}
+        env["CARNET_CONFIG"] = str(tmp_path / "absent.toml")
+        result = subprocess.run(
+            [sys.executable, "-m", "carnet_tui", "--db", str(folder / "c.db"), "init"],
+            capture_output=True, text=True, env=env, timeout=120,
+        )
+        filler.unlink()
+    assert result.returncode == 2, result
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stderr.startswith("Disque plein : la base de données n'a rien enregistré."), result.stderr
