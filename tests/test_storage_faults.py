@@ -7,6 +7,7 @@ its own words, nothing is written where it must not be, nothing committed before
 
 from __future__ import annotations
 
+import asyncio
 import os
 import shutil
 import subprocess
@@ -17,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support.storage import damage_middle, fill_disk, integrity, rows, small_disk
+from support.storage import damage_middle, damage_table, fill_disk, integrity, rows, small_disk
 
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.errors import DomainError
@@ -231,7 +232,7 @@ def test_a_disk_write_error_is_refused_in_french_and_loses_nothing(manual_catalo
     assert rows(db_path, "sale_line") == 1 + int(paid)
 
 
-async def test_a_read_of_damaged_pages_in_the_counter_stops_it_with_french_words(db_path, tmp_path):
+def _app_on(db_path: Path, tmp_path: Path):
     import dataclasses
 
     from test_ui_support import make_app
@@ -239,25 +240,52 @@ async def test_a_read_of_damaged_pages_in_the_counter_stops_it_with_french_words
     from carnet_tui.settings import Settings
 
     store.connect(str(db_path))
+    return make_app(dataclasses.replace(Settings(db=str(db_path)), data_dir=tmp_path / "data"))
+
+
+async def test_a_search_over_damaged_pages_says_so_in_the_window(db_path, tmp_path):
+    store.connect(str(db_path))
     demo.load_demo()
     demo.generate_clients(4000)
     store.close()
     damage_middle(db_path)
-    store.connect(str(db_path))
-    settings = dataclasses.replace(Settings(db=str(db_path)), data_dir=tmp_path / "data")
-    app = make_app(settings)
+    app = _app_on(db_path, tmp_path)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
             await pilot.press("alt+a")
-            for _ in range(100):  # the search runs in a worker: wait for the app to stop
-                if app.return_code is not None:
-                    break
+            table = None
+            for _ in range(100):  # the search runs in a worker
                 await pilot.press("m", "o", "h", "a", "backspace", "backspace", "backspace", "backspace")
                 await pilot.pause(0.05)
+                table = app.screen.query_one("#sold-table")
+                if "endommagé" in str(table.border_subtitle):
+                    break
+            assert str(table.border_subtitle).startswith("Le fichier de la base de données est endommagé")
+            assert app.return_code is None  # still answering: the cashier can quit or go on
+    finally:
+        store.close()
+
+
+async def test_a_read_fault_in_a_window_stops_the_counter_with_french_words(db_path, tmp_path):
+    store.connect(str(db_path))
+    demo.load_demo()
+    store.close()  # checkpointed: the catalog's pages are in the file
+    damage_table(db_path, "carnet_model")
+    app = _app_on(db_path, tmp_path)
+    try:
+        async with app.run_test(size=(80, 24)):
+            # Alt+A's action (pilot.press would wait for the broken window to answer): the window
+            # reads the catalog as it opens
+            await app.run_action("open_sale")
+            for _ in range(100):
+                if app.return_code is not None:
+                    break
+                await asyncio.sleep(0.05)
     finally:
         store.close()
     assert app.return_code == 2
     assert app.refusal and app.refusal.startswith("Le fichier de la base de données est endommagé")
+    assert "Traceback" not in app.refusal
 
 
 def test_init_on_a_full_disk_says_so_in_french(tmp_path):

@@ -64,6 +64,16 @@ def damage_middle(path: Path, fraction: float = 0.5) -> int:
     return count
 
 
+def damage_table(path: Path, table: str) -> None:
+    """Overwrite the root page of ``table`` (the file must be checkpointed: no open connection)."""
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", (table,)).fetchone()[0]
+    with open(path, "r+b") as out:
+        out.seek((root - 1) * PAGE)
+        out.write(bytes((root * 13 + i) % 253 for i in range(PAGE)))
+        os.fsync(out.fileno())
+
+
 def integrity(path: Path) -> str:
     with contextlib.closing(sqlite3.connect(path)) as conn:
         return conn.execute("PRAGMA integrity_check").fetchone()[0]
