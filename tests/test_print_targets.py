@@ -99,6 +99,7 @@ def test_a_character_device_receives_the_billets(manual_catalog, tmp_path):
     finally:
         device.close()
     assert len(numbers) == 15
+    assert not (tmp_path / "data" / "spool").exists()  # a port needs no list of files made
 
 
 def test_a_fifo_with_a_reader_receives_and_one_without_is_a_quick_refusal(manual_catalog, tmp_path):

@@ -170,28 +170,34 @@ def _open_output(path: str, spool: Path) -> int:
     """An fd open for appending to ``path``, or ``DeviceError("not_ours")`` before any byte."""
     # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of hanging the print
     flags = os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd: int | None = os.open(path, flags)
+    except FileNotFoundError:
+        fd = None
+    else:
+        mode = os.fstat(fd).st_mode  # what was opened, not what the path said a moment before
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return _blocking(fd)  # a printer port or a pipe: nothing there to damage
     with _created_list_locked(spool):  # two desks creating the same file: one creates, one appends
-        try:
-            fd = os.open(path, flags)
-        except FileNotFoundError:
-            if not Path(path).parent.is_dir():
-                raise
+        if fd is None:
             try:
-                fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)  # a symlink is not followed
-            except FileExistsError:
-                raise DeviceError("not_ours", path) from None
-            _remember(spool, path, os.fstat(fd))
-            return _blocking(fd)
+                fd = os.open(path, flags)  # made meanwhile by another desk?
+            except FileNotFoundError:
+                if not Path(path).parent.is_dir():
+                    raise
+                try:
+                    fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)  # never via a symlink
+                except FileExistsError:
+                    raise DeviceError("not_ours", path) from None
+                _remember(spool, path, os.fstat(fd))
+                return _blocking(fd)
         return _checked(fd, path, spool)
 
 
 def _checked(fd: int, path: str, spool: Path) -> int:
-    st = os.fstat(fd)  # what was opened, not what the path said a moment before
-    if (
-        stat.S_ISCHR(st.st_mode)
-        or stat.S_ISFIFO(st.st_mode)
-        or (stat.S_ISREG(st.st_mode) and (_in_spool(path, spool) or _created_here(spool, path, st)))
-    ):
+    """A regular file is written only in the spool folder or if carnet-tui created it."""
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode) and (_in_spool(path, spool) or _created_here(spool, path, st)):
         return _blocking(fd)
     os.close(fd)
     raise DeviceError("not_ours", path)
