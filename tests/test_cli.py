@@ -229,10 +229,14 @@ def test_run_fills_the_new_default_store_then_opens_the_counter(tmp_path: Path, 
 
 def test_run_on_a_missing_db_refuses_and_points_to_init(tmp_path: Path, env: dict[str, str]) -> None:
     db = tmp_path / "typo.db"
-    result = cli("--db", str(db), "run", env=env)
-    refused(result, f"La base de données {db} n'existe pas. Créez-la d'abord : carnet-tui --db {db} init")
+    # on a terminal, as a cashier starts it (without one the counter refuses to start anyway)
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"init", keys=b"")
+    said = b" ".join(screen.split()).decode()
+    assert code == 2 and "Traceback" not in said, said
+    assert f"La base de données {db} n'existe pas. Créez-la d'abord : carnet-tui --db {db} init" in said
     assert not db.exists()
-    refused(cli("run", env=env), "env.db n'existe pas")  # CARNET_DB alike
+    code, screen = _run_in_terminal([], env, ready=b"init", keys=b"")  # CARNET_DB alike
+    assert code == 2 and b"env.db n'existe pas" in screen
     assert not (tmp_path / "env.db").exists()
 
 
@@ -252,8 +256,10 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, e
         conn.execute("INSERT INTO invoice (amount) VALUES (42)")
     conn.close()
     before = db.read_bytes()
-    for command in (["init"], ["init", "--demo"], ["run"], ["demo-clients", "--count", "5"]):
+    for command in (["init"], ["init", "--demo"], ["demo-clients", "--count", "5"]):
         refused(cli("--db", str(db), *command, env=env), "est une base SQLite d'une autre application")
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"application", keys=b"")
+    assert code == 2 and "une autre application" in b" ".join(screen.split()).decode()
     csv = tmp_path / "c.csv"
     csv.write_text("name,beneficiary_type\nAli,V\n")
     refused(cli("--db", str(db), "import", str(csv), env=env), "(tables : invoice)")
