@@ -185,7 +185,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # disk full, file vanished, server gone: a message, not a traceback
         from carnet_tui.store import faults
 
-        print(faults.refusal(exc, getattr(args, "db", None) or "").message, file=sys.stderr)
+        print(faults.refusal(exc).message, file=sys.stderr)
         return EXIT_REFUSED
     finally:
         if "carnet_tui.store.db" in sys.modules:

@@ -303,3 +303,32 @@ def test_init_on_a_full_disk_says_so_in_french(tmp_path):
     assert result.returncode == 2, result
     assert "Traceback" not in result.stderr + result.stdout
     assert result.stderr.startswith("Disque plein : la base de données n'a rien enregistré."), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("words", "kind"),
+    [
+        ("database or disk is full", "full"),
+        ("database disk image is malformed", "damaged"),
+        ("file is not a database", "damaged"),
+        ("disk I/O error", "io"),
+        ("attempt to write a readonly database", "readonly"),
+        ("database is locked", "busy"),
+        ("no such table: sale", "gone"),
+        ("something unheard of", "other"),
+    ],
+)
+def test_the_first_error_is_named_not_the_rollback_that_failed_after_it(words, kind):
+    from peewee import OperationalError
+
+    from carnet_tui.store import faults
+
+    try:
+        try:
+            raise OperationalError(words)
+        except OperationalError:
+            raise OperationalError("cannot rollback - no transaction is active")  # noqa: B904
+    except OperationalError as exc:
+        assert faults.kind_of(exc) == kind
+        assert faults.detail_of(exc) == words
+        assert "cannot rollback" not in faults.refusal(exc, "/x/carnet.db").message

@@ -113,4 +113,13 @@ def refusal(exc: BaseException, path: str = "") -> DomainError:
         if isinstance(e, DomainError):
             return e
     kind = kind_of(exc)
-    return DomainError(KEYS[kind], path=path, detail=detail_of(exc))
+    return DomainError(KEYS[kind], path=path or _bound_path(), detail=detail_of(exc))
+
+
+def _bound_path() -> str:
+    """The file the store is bound to, for the words (never imports the store just to ask)."""
+    import sys
+
+    models = sys.modules.get("carnet_tui.store.models")
+    bound = getattr(getattr(models, "database", None), "obj", None)
+    return str(getattr(bound, "database", "") or "")
