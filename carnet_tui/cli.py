@@ -60,6 +60,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
         raise DomainError("err.config.missing", path=args.config)
     try:
         settings = settings_module.load(args.config, args.db, args.printer)
+    except DomainError:
+        raise  # each wrong key already named, in French
     except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
@@ -76,6 +78,10 @@ def _open(settings: Settings) -> None:
     try:
         store.connect(settings.db)
     except DatabaseError as exc:  # not a database, corrupt file, server refused…
+        from carnet_tui.store import faults
+
+        if faults.kind_of(exc) in ("full", "io"):  # the disk, not the file: its own French words
+            raise faults.refusal(exc, settings.db or "") from exc
         raise DomainError("err.db.open", location=settings.db, detail=str(exc)) from exc
 
 
@@ -96,9 +102,10 @@ def _load_demo() -> None:
 
 
 def _open_for_counter(settings: Settings) -> None:
-    """Open (upgrade) the store and fill a new one with the demo data; runs after the first frame."""
+    """Open (upgrade) the store; the default one, new, is filled with the demo data. Runs after the
+    first frame. Any other location must exist already (``init``): ``precheck`` said so."""
     _open(settings)
-    if _store_is_empty():
+    if settings.db == str(store_location.default_db_path()) and _store_is_empty():
         from carnet_tui.services import demo
 
         try:
@@ -176,7 +183,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not _is_database_error(exc):
             raise
         # disk full, file vanished, server gone: a message, not a traceback
-        print(t("err.db.failed", detail=str(exc)), file=sys.stderr)
+        from carnet_tui.store import faults
+
+        print(faults.refusal(exc).message, file=sys.stderr)
         return EXIT_REFUSED
     finally:
         if "carnet_tui.store.db" in sys.modules:
@@ -184,8 +193,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _is_database_error(exc: Exception) -> bool:
-    peewee = sys.modules.get("peewee")  # never imported just to be able to catch its errors
-    return peewee is not None and isinstance(exc, peewee.DatabaseError)
+    from carnet_tui.store import faults  # peewee is never imported just to catch its errors
+
+    return faults.is_storage_error(exc)
 
 
 if __name__ == "__main__":

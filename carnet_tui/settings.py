@@ -6,21 +6,34 @@ Sections ``[venue]`` and ``[printer]``; every key is optional (see README, "Sett
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
+
+from carnet_tui.domain.errors import DomainError
+from carnet_tui.texts import t
 
 
 @dataclass(frozen=True)
 class VenueSettings:
     name: str = "Complexe Sportif Al Amal"
     address: str = "Avenue Hassan II, Casablanca"
-    ice: str = "000000000000000"
-    if_number: str = "00000000"
-    rc: str = "000000"
-    patente: str = "00000000"
+    # the venue's legal IDs: empty until the manager fills them; an invoice is refused meanwhile
+    ice: str = ""
+    if_number: str = ""
+    rc: str = ""
+    patente: str = ""
     vat_rate_percent: float = 20.0
+
+    def missing_legal_ids(self) -> list[str]:
+        """The keys an invoice still needs: empty, or a placeholder of zeros ("000000000000000")."""
+        return [key for key in LEGAL_KEYS if not str(getattr(self, key) or "").strip("0 ")]
+
+
+LEGAL_KEYS = ("name", "address", "ice", "if_number", "rc", "patente")
 
 
 @dataclass(frozen=True)
@@ -53,27 +66,142 @@ def default_config_path() -> Path:
     return Path(user_config_dir("carnet-tui", appauthor=False)) / "carnet-tui.toml"
 
 
-def _section(cls: type, raw: dict) -> object:
-    known = {f.name: f.type for f in fields(cls)}
+# --- reading the file, checked key by key -------------------------------------------------------
+
+COLUMNS = (32, 42, 48)
+CUTS = ("partial", "full", "none")
+PRINTER_SCHEMES = ("serial", "tcp", "file", "usb", "preview")  # printing.devices.SCHEMES
+WRITE_TIMEOUT_MAX_S = 600.0
+SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings}
+TOP_KEYS = ("db", "venue", "printer")
+
+
+def _shown(value: object) -> str:
+    """A value as the manager typed it, short and harmless on a terminal."""
+    from carnet_tui.domain.text import clean_text, fit_cells
+
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, str):
+        text = f"« {value} »"
+    elif isinstance(value, dict):
+        text = t("config.got.table")
+    else:
+        text = str(value)
+    return fit_cells(clean_text(text), 40)
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    number = float(value)
+    return number if math.isfinite(number) else None
+
+
+def _check_value(section: str, key: str, value: object) -> tuple[object, str | None]:
+    """The value to keep, or the key of what was expected."""
+    from carnet_tui.domain.text import clean_text
+
+    if section == "venue":
+        if key == "vat_rate_percent":
+            number = _number(value)
+            return (number, None) if number is not None and 0 <= number <= 100 else (value, "percent")
+        if key in ("ice", "if_number", "rc", "patente") and isinstance(value, int) and not isinstance(
+            value, bool
+        ):
+            value = str(value)  # typed without quotes: the number is still the ID
+        if not isinstance(value, str):
+            return value, "id" if key != "name" and key != "address" else "text"
+        return clean_text(value), None
+    # printer
+    if key == "columns":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value in COLUMNS
+        return value, None if ok else "columns"
+    if key == "write_timeout_s":
+        number = _number(value)
+        ok = number is not None and 0 < number <= WRITE_TIMEOUT_MAX_S
+        return (number, None) if ok else (value, "timeout")
+    if key == "cut":
+        ok = isinstance(value, str) and value.strip().lower() in CUTS
+        return (value.strip().lower(), None) if ok else (value, "cut")  # type: ignore[union-attr]
+    if not isinstance(value, str) or not value.strip():
+        return value, "text"
+    if key == "url" and printer_url_problem(value):
+        return value, "url"
+    return value.strip(), None
+
+
+def printer_url_problem(url: str) -> bool:
+    """A printer address whose kind is unknown (the device layer checks the rest when it opens)."""
+    scheme = url.strip().partition(":")[0].lower()
+    return scheme not in PRINTER_SCHEMES
+
+
+def _section(cls: type, name: str, raw: object, problems: list[str]) -> object:
+    if not isinstance(raw, dict):
+        expected = t("config.expect.table")
+        problems.append(t("err.config.key", setting=name, expected=expected, got=_shown(raw)))
+        return cls()
+    known = [f.name for f in fields(cls)]
     values = {}
     for key, value in raw.items():
+        where = f"[{name}] {key}"
         if key not in known:
-            raise ValueError(f"unknown setting {cls.__name__}.{key}")
-        values[key] = value
+            problems.append(t("err.config.unknown", setting=where, known=", ".join(known)))
+            continue
+        checked, expected = _check_value(name, key, value)
+        if expected:
+            problems.append(t("err.config.key", setting=where, expected=t(f"config.expect.{expected}"),
+                              got=_shown(value)))
+            continue
+        values[key] = checked
     return cls(**values)
 
 
+def _read(path: Path) -> dict:
+    """The file's TOML (a UTF-8 byte order mark, as Windows' Notepad writes, is accepted)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise DomainError("err.config.invalid", path=str(path),
+                          detail=t("config.unreadable", detail=exc.strerror or str(exc))) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DomainError("err.config.invalid", path=str(path), detail=t("config.encoding")) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"line (\d+), column (\d+)", str(exc))
+        detail = (t("config.syntax_at", line=found[1], column=found[2]) if found else t("config.syntax"))
+        raise DomainError("err.config.invalid", path=str(path), detail=detail) from exc
+
+
 def load(config: str | None = None, db: str | None = None, printer_url: str | None = None) -> Settings:
+    """The settings file checked key by key; every problem is named at once (``DomainError``)."""
     path = Path(config or os.environ.get("CARNET_CONFIG") or default_config_path())
-    raw: dict = {}
-    if path.exists():
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    raw: dict = _read(path) if path.exists() else {}
+    problems: list[str] = []
+    for key in raw:
+        if key not in TOP_KEYS:
+            problems.append(t("err.config.unknown", setting=key, known=", ".join(TOP_KEYS)))
+    file_db = raw.get("db")
+    if file_db is not None and (not isinstance(file_db, str) or not file_db.strip()):
+        expected = t("config.expect.db")
+        problems.append(t("err.config.key", setting="db", expected=expected, got=_shown(file_db)))
+        file_db = None
+    venue = _section(VenueSettings, "venue", raw.get("venue", {}), problems)
+    printer = _section(PrinterSettings, "printer", raw.get("printer", {}), problems)
+    if problems:
+        raise DomainError("err.config.invalid", path=str(path), detail="\n".join(problems))
     settings = Settings(
-        db=db or raw.get("db"),
-        venue=_section(VenueSettings, raw.get("venue", {})),  # type: ignore[arg-type]
-        printer=_section(PrinterSettings, raw.get("printer", {})),  # type: ignore[arg-type]
+        db=db or file_db,
+        venue=venue,  # type: ignore[arg-type]
+        printer=printer,  # type: ignore[arg-type]
     )
-    url = printer_url or os.environ.get("CARNET_PRINTER")
-    if url:
-        settings = replace(settings, printer=replace(settings.printer, url=url))
+    for source, url in (("--printer", printer_url), ("CARNET_PRINTER", os.environ.get("CARNET_PRINTER"))):
+        if url:
+            if printer_url_problem(url):
+                raise DomainError("err.config.printer", source=source, url=_shown(url))
+            return replace(settings, printer=replace(settings.printer, url=url.strip()))
     return settings

@@ -217,9 +217,53 @@ def _run_in_terminal(args: list[str], env: dict[str, str], ready: bytes, keys: b
     return os.waitstatus_to_exitcode(status), screen
 
 
-def test_run_fills_an_empty_store_then_opens_the_counter(tmp_path: Path, env: dict[str, str]) -> None:
+def test_run_fills_the_new_default_store_then_opens_the_counter(tmp_path: Path, env: dict[str, str]) -> None:
     pytest.importorskip("carnet_tui.ui.app")
-    db = tmp_path / "first.db"
-    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"Quitter", keys=b"\x11")
+    env = {k: v for k, v in env.items() if k != "CARNET_DB"}
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")  # the user's data folder, where the default lives
+    db = tmp_path / "xdg" / "carnet-tui" / "carnet.db"
+    code, screen = _run_in_terminal([], env, ready=b"Quitter", keys=b"\x11")
     assert code == 0, screen[-2000:]
     assert count(db, "client") >= 200 and count(db, "carnet_model") >= 3
+
+
+def test_run_on_a_missing_db_refuses_and_points_to_init(tmp_path: Path, env: dict[str, str]) -> None:
+    db = tmp_path / "typo.db"
+    # on a terminal, as a cashier starts it (without one the counter refuses to start anyway)
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"init", keys=b"")
+    said = b" ".join(screen.split()).decode()
+    assert code == 2 and "Traceback" not in said, said
+    assert f"La base de données {db} n'existe pas. Créez-la d'abord : carnet-tui --db {db} init" in said
+    assert not db.exists()
+    code, screen = _run_in_terminal([], env, ready=b"init", keys=b"")  # CARNET_DB alike
+    assert code == 2 and b"env.db n'existe pas" in screen
+    assert not (tmp_path / "env.db").exists()
+
+
+def test_run_on_an_initialised_db_opens_it_without_demo_data(tmp_path: Path, env: dict[str, str]) -> None:
+    pytest.importorskip("carnet_tui.ui.app")
+    db = tmp_path / "caisse.db"
+    assert cli("--db", str(db), "init", env=env).returncode == 0
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"Quitter", keys=b"\x11")
+    assert code == 0, screen[-2000:]
+    assert count(db, "client") == 0 and count(db, "carnet_model") == 0
+
+
+def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, env: dict[str, str]) -> None:
+    db = tmp_path / "compta.db"
+    with sqlite3.connect(db) as conn:
+        conn.execute("CREATE TABLE invoice (id INTEGER PRIMARY KEY, amount INTEGER)")
+        conn.execute("INSERT INTO invoice (amount) VALUES (42)")
+    conn.close()
+    before = db.read_bytes()
+    for command in (["init"], ["init", "--demo"], ["demo-clients", "--count", "5"]):
+        refused(cli("--db", str(db), *command, env=env), "est une base SQLite d'une autre application")
+    code, screen = _run_in_terminal(["--db", str(db)], env, ready=b"application", keys=b"")
+    assert code == 2 and "une autre application" in b" ".join(screen.split()).decode()
+    csv = tmp_path / "c.csv"
+    csv.write_text("name,beneficiary_type\nAli,V\n")
+    refused(cli("--db", str(db), "import", str(csv), env=env), "(tables : invoice)")
+    assert db.read_bytes() == before
+    with sqlite3.connect(db) as conn:
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert names == {"invoice"}

@@ -32,9 +32,7 @@ def test_two_desks_on_one_carnet_never_print_an_original_twice(manual_catalog, t
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
     store.close()
-    outputs = [tmp_path / f"desk{k}.bin" for k in (1, 2)]
-    for out in outputs:
-        out.write_bytes(b"")
+    outputs = [tmp_path / f"desk{k}.bin" for k in (1, 2)]  # new files: file: creates them
     desks = [
         subprocess.Popen([sys.executable, "-c", DESK, str(db_path), str(carnet.carnet_id), str(out)],
                          stderr=subprocess.PIPE, text=True)
@@ -48,7 +46,7 @@ def test_two_desks_on_one_carnet_never_print_an_original_twice(manual_catalog, t
             assert "en cours d'impression à un autre poste" in err, err
             refused += 1
     assert refused <= 1
-    docs = [doc for out in outputs for doc in parse(out.read_bytes())]
+    docs = [doc for out in outputs if out.exists() for doc in parse(out.read_bytes())]
     originals = [d.billet[0] for d in docs if not d.duplicate]
     assert sorted(originals) == sorted(set(originals))  # never the same number twice as an original
     assert sorted(set(billet_numbers(docs))) == [f"{carnet.number}-{k:03d}" for k in range(1, 16)]
@@ -60,8 +58,7 @@ def test_a_stale_list_of_billets_prints_nothing_already_sent(manual_catalog, tmp
     """Two threads of one desk (a retry pressed twice): the second waits, then finds all sent."""
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
-    out = tmp_path / "one.bin"
-    out.write_bytes(b"")
+    out = tmp_path / "one.bin"  # created by the first print (file: never appends to a stranger's file)
     settings = settings_for(tmp_path, f"file:{out}")
     start = threading.Barrier(2)
     errors: list[BaseException] = []

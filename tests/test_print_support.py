@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from support.venue import LEGAL_VENUE
+
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.payment import PaymentInput
 from carnet_tui.services import clients, sales
@@ -44,6 +46,7 @@ def manual_sale(catalog, client_name: str = "Karim Benjelloun", quantity: int = 
 def settings_for(tmp_path: Path, url: str, write_timeout: float = 0.5, **printer) -> Settings:
     return Settings(
         db=None,
+        venue=LEGAL_VENUE,  # filled: an invoice is refused while the legal IDs are not
         printer=PrinterSettings(url=url, write_timeout_s=write_timeout, **printer),
         data_dir=tmp_path / "data",
     )

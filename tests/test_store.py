@@ -103,7 +103,21 @@ def test_a_failing_write_is_a_clear_refusal_and_rolls_back(connected):
 
     with pytest.raises(DomainError) as caught:
         store.write(write_then_disk_error)
-    assert "disk is full" in caught.value.message and caught.value.message.startswith("Erreur")
+    assert caught.value.key == "err.db.full" and caught.value.message.startswith("Disque plein")
+    assert Client.select().count() == 0
+
+
+def test_any_other_storage_error_is_a_french_refusal_with_sqlite_words(connected):
+    from peewee import InternalError
+
+    def write_then_odd_error():
+        Client.create(name="X", beneficiary_type="V")
+        raise InternalError("something unheard of")
+
+    with pytest.raises(DomainError) as caught:
+        store.write(write_then_odd_error)
+    assert caught.value.key == "err.db.failed"
+    assert caught.value.message == "Erreur de la base de données : something unheard of"
     assert Client.select().count() == 0
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+from support.venue import LEGAL_VENUE
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -26,7 +27,7 @@ def demo_settings(tmp_path: Path) -> Iterator[Settings]:
     location = str(tmp_path / "carnet.db")
     store.connect(location)
     demo.load_demo()
-    yield dataclasses.replace(Settings(db=location), data_dir=tmp_path / "data")
+    yield dataclasses.replace(Settings(db=location, venue=LEGAL_VENUE), data_dir=tmp_path / "data")
     from carnet_tui.store.models import database
 
     database.obj.close()

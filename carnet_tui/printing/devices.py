@@ -25,7 +25,9 @@ import contextlib
 import errno
 import io
 import logging
+import os
 import socket
+import stat
 import threading
 import time
 import warnings
@@ -51,7 +53,8 @@ SCHEMES = ("serial", "tcp", "file", "usb", "preview")
 
 
 class DeviceError(Exception):
-    """``kind``: timeout | unplugged | refused | not_found | no_paper | offline | url | driver | other."""
+    """``kind``: timeout | unplugged | refused | not_found | no_paper | offline | url | driver |
+    not_ours (a ``file:`` that exists and is not carnet-tui's) | other."""
 
     def __init__(self, kind: str, device: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {device}: {detail}")
@@ -129,15 +132,25 @@ def quiet() -> Iterator[None]:
 
 
 class _AppendFile(Escpos):
-    """python-escpos' ``File`` truncates; a spool (and a log of what was printed) must append."""
+    """python-escpos' ``File`` truncates; a spool (and a log of what was printed) must append.
 
-    def __init__(self, devfile: str, *args, **kwargs) -> None:
+    ``file:`` never damages a file carnet-tui did not create: it writes to a character device (a
+    printer port), a FIFO, a file it creates itself (exclusively, then remembered in the spool
+    folder's list), or a file in the spool folder. Any other existing file is refused, untouched.
+    """
+
+    def __init__(self, devfile: str, *args, spool: Path | None = None, **kwargs) -> None:
         Escpos.__init__(self, *args, **kwargs)
         self.devfile = devfile
+        self.spool = spool
         self._device = False
 
     def open(self, raise_not_found: bool = True) -> None:
-        self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
+        fd = _open_output(self.devfile, self.spool) if self.spool is not None else None
+        if fd is None:
+            self.device = open(self.devfile, "ab")  # noqa: SIM115 (closed by close())
+        else:
+            self.device = os.fdopen(fd, "ab")
 
     def _raw(self, msg: bytes) -> None:
         self.device.write(msg)
@@ -147,6 +160,82 @@ class _AppendFile(Escpos):
         if self._device:
             self._device.close()
         self._device = False
+
+
+CREATED_LIST = "created-files.txt"  # in the spool folder: "st_dev st_ino path" of each file made
+_created_lock = threading.Lock()
+
+
+def _open_output(path: str, spool: Path) -> int:
+    """An fd open for appending to ``path``, or ``DeviceError("not_ours")`` before any byte."""
+    # O_NONBLOCK: a FIFO with no reader fails at once (ENXIO) instead of hanging the print
+    flags = os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC
+    try:
+        fd: int | None = os.open(path, flags)
+    except FileNotFoundError:
+        fd = None
+    else:
+        mode = os.fstat(fd).st_mode  # what was opened, not what the path said a moment before
+        if stat.S_ISCHR(mode) or stat.S_ISFIFO(mode):
+            return _blocking(fd)  # a printer port or a pipe: nothing there to damage
+    with _created_list_locked(spool):  # two desks creating the same file: one creates, one appends
+        if fd is None:
+            try:
+                fd = os.open(path, flags)  # made meanwhile by another desk?
+            except FileNotFoundError:
+                if not Path(path).parent.is_dir():
+                    raise
+                try:
+                    fd = os.open(path, flags | os.O_CREAT | os.O_EXCL, 0o644)  # never via a symlink
+                except FileExistsError:
+                    raise DeviceError("not_ours", path) from None
+                _remember(spool, path, os.fstat(fd))
+                return _blocking(fd)
+        return _checked(fd, path, spool)
+
+
+def _checked(fd: int, path: str, spool: Path) -> int:
+    """A regular file is written only in the spool folder or if carnet-tui created it."""
+    st = os.fstat(fd)
+    if stat.S_ISREG(st.st_mode) and (_in_spool(path, spool) or _created_here(spool, path, st)):
+        return _blocking(fd)
+    os.close(fd)
+    raise DeviceError("not_ours", path)
+
+
+def _blocking(fd: int) -> int:
+    import fcntl
+
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) & ~os.O_NONBLOCK)
+    return fd
+
+
+def _in_spool(path: str, spool: Path) -> bool:
+    return Path(path).resolve().parent == spool.resolve()
+
+
+def _created_here(spool: Path, path: str, st: os.stat_result) -> bool:
+    wanted = f"{st.st_dev} {st.st_ino} {Path(path).resolve()}"
+    try:
+        with open(spool / CREATED_LIST, encoding="utf-8") as listed:
+            return any(line.rstrip("\n") == wanted for line in listed)
+    except OSError:
+        return False
+
+
+@contextlib.contextmanager
+def _created_list_locked(spool: Path) -> Iterator[None]:
+    import fcntl
+
+    spool.mkdir(parents=True, exist_ok=True)
+    with _created_lock, open(spool / CREATED_LIST, "a", encoding="utf-8") as listed:
+        fcntl.flock(listed.fileno(), fcntl.LOCK_EX)  # other processes (desks) too
+        yield
+
+
+def _remember(spool: Path, path: str, st: os.stat_result) -> None:
+    with open(spool / CREATED_LIST, "a", encoding="utf-8") as listed:
+        listed.write(f"{st.st_dev} {st.st_ino} {Path(path).resolve()}\n")
 
 
 def _classify(exc: BaseException, url: str) -> DeviceError:
@@ -371,7 +460,7 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
         vendor, product = (int(part, 16) for part in url.target.split(":"))
         return Usb(vendor, product, timeout=int(timeout * 1000))
     if url.scheme == "file":
-        return _AppendFile(url.target)
+        return _AppendFile(url.target, spool=spool_path(data_dir).parent)
     path = spool_path(data_dir)
     path.parent.mkdir(parents=True, exist_ok=True)
     if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more

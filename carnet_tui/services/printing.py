@@ -470,6 +470,10 @@ def print_invoice(
     (one transaction); the first successful print is the original; later ones are DUPLICATA and
     need a reason.
     """
+    missing = settings.venue.missing_legal_ids()
+    if missing:  # refused before the transaction: an invoice that cannot be issued takes no number
+        labels = ", ".join(t(f"print.legal.{key}") for key in missing)
+        raise DomainError("err.print.legal_ids", missing=labels)
     page = _page(settings)
 
     def transaction() -> tuple[Invoice, bool]:

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from peewee import Database, OperationalError, SqliteDatabase
+from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
 
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.store import models
+from carnet_tui.store import faults, models
 from carnet_tui.store.location import (  # noqa: F401 (re-exported: callers know them from here)
     SCHEMA_VERSION,
     check_sqlite_file,
@@ -35,6 +38,37 @@ PRAGMAS = {
 T = TypeVar("T")
 
 
+class FileStore(SqliteDatabase):
+    """A SQLite file that stays the one first opened.
+
+    Deleted or replaced under the running app (another device/inode at the path, or nothing), it is
+    refused: before each write (``write``) and before a thread opens its own connection, which
+    would otherwise create an empty ghost file at the path or read another one.
+    """
+
+    identity: tuple[str, int, int] | None = None  # (absolute path, st_dev, st_ino) once opened
+
+    def _connect(self):  # type: ignore[no-untyped-def]
+        self.check_same_file()
+        conn = super()._connect()
+        if self.identity is None and self.database != ":memory:":
+            path = os.path.abspath(self.database)
+            st = os.stat(path)
+            self.identity = (path, st.st_dev, st.st_ino)
+        return conn
+
+    def check_same_file(self) -> None:
+        if self.identity is None:
+            return
+        path, dev, ino = self.identity
+        try:
+            st = os.stat(path)
+        except OSError:
+            raise DomainError("err.db.gone", path=path) from None
+        if (st.st_dev, st.st_ino) != (dev, ino):
+            raise DomainError("err.db.gone", path=path)
+
+
 def connect(location: str | None = None, *, create_folder: bool = False) -> Database:
     """Open (creating or upgrading) the store and bind the models to it."""
     location = resolve_location(location)
@@ -43,7 +77,7 @@ def connect(location: str | None = None, *, create_folder: bool = False) -> Data
         if location == str(default_db_path()):
             create_folder = True
         check_sqlite_file(path, create_folder)
-        db: Database = SqliteDatabase(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
+        db: Database = FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
     else:
         from playhouse.db_url import connect as url_connect
 
@@ -152,6 +186,8 @@ def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], Non
     The busy timeout already waits; this outer retry covers the rare BUSY that SQLite returns
     at once (a WAL checkpoint race) so that "database is locked" never reaches the cashier.
     ``on_busy`` (or the thread's ``busy_hook``) hears of each retry while the lock lasts.
+    Every other storage error (full disk, damaged file, I/O, read-only, file gone) is rolled back
+    and becomes a French refusal, never a traceback.
     """
     if on_busy is not None:
         with busy_hook(on_busy):
@@ -164,20 +200,30 @@ def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], Non
     for attempt in range(attempts):
         try:
             with db.atomic():  # BEGIN IMMEDIATE: the database is opened with lock_type="IMMEDIATE"
+                if isinstance(db, FileStore):
+                    db.check_same_file()  # under the lock: nothing is written into a ghost
                 return fn()
-        except OperationalError as exc:
-            message = str(exc)
-            if "locked" not in message and "busy" not in message:
-                if "readonly" in message:
-                    raise DomainError("err.db.readonly", path=str(db.database)) from exc
-                # disk full, I/O error, file gone: the transaction rolled back; say so, never crash
-                raise DomainError("err.db.failed", detail=message) from exc
+        except (DatabaseError, sqlite3.DatabaseError) as exc:
+            _settle(db)
+            if faults.kind_of(exc) != "busy":
+                # a full disk makes SQLite roll back by itself: peewee's own rollback then fails
+                # with "cannot rollback"; the refusal names the first error, not that one
+                raise faults.refusal(exc, str(db.database)) from exc
             if attempt == attempts - 1:
                 raise DomainError("err.db.locked") from exc
             if hook is not None:
                 hook(time.monotonic() - started)
             time.sleep(0.05 if hook is not None else 0.05 * (attempt + 1))
     raise AssertionError("unreachable")
+
+
+def _settle(db: Database) -> None:
+    """After a failed write, leave no transaction open on this thread's connection."""
+    with contextlib.suppress(Exception):
+        if not db.is_closed():
+            conn = db.connection()
+            if getattr(conn, "in_transaction", False):
+                conn.rollback()
 
 
 def close() -> None:

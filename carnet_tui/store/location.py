@@ -6,6 +6,7 @@ peewee is imported only afterwards (it is a good part of the start-up time).
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 import stat
@@ -52,16 +53,61 @@ def check_sqlite_file(path: str, create_folder: bool) -> None:
         raise DomainError("err.db.readonly", path=path)
     if not file.exists() and not os.access(folder, os.W_OK):
         raise DomainError("err.db.readonly", path=str(folder))
+    refuse_foreign(path)
+
+
+def foreign_tables(path: str) -> list[str]:
+    """The tables of another application in an existing SQLite file (none: empty, or ours).
+
+    Ours has a schema version in its ``setting`` table; a file with tables and no version is some
+    other program's, and creating the carnet tables in it would damage that program's data.
+    A file that is not SQLite at all is left to the opening to refuse.
+    """
+    file = Path(path)
+    if path == ":memory:" or not file.is_file() or file.stat().st_size == 0:
+        return []
+    try:
+        with contextlib.closing(sqlite3.connect(f"file:{file.resolve()}?mode=ro", uri=True)) as conn:
+            names = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+                    "ORDER BY name"
+                )
+            ]
+            if not names:
+                return []
+            if "setting" in names and conn.execute(
+                "SELECT 1 FROM setting WHERE key = 'schema_version'"
+            ).fetchone():
+                return []
+    except sqlite3.DatabaseError:
+        return []
+    return names
+
+
+def refuse_foreign(path: str) -> None:
+    names = foreign_tables(path)
+    if names:
+        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
+        raise DomainError("err.db.foreign", path=path, tables=shown)
 
 
 def precheck(location: str) -> None:
-    """Refuse a missing folder, a read-only file, a non-database or a newer schema; write nothing."""
+    """Refuse a missing folder or file (the default one aside), a read-only file, a non-database,
+    another application's database or a newer schema; write nothing."""
     path = sqlite_path(location)
     if path is None:
         return  # a server: only connecting tells
-    check_sqlite_file(path, create_folder=location == str(default_db_path()))
-    if path == ":memory:" or not Path(path).exists():
+    default = location == str(default_db_path())
+    check_sqlite_file(path, create_folder=default)
+    if path == ":memory:":
         return
+    if not Path(path).exists():
+        if default:
+            return  # the first start on this machine: created and filled with the demo data
+        # a mistyped --db must not open an empty counter (nor one filled with demo data)
+        raise DomainError("err.db.not_found", path=path)
     try:
         with sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True) as conn:
             has_settings = conn.execute(

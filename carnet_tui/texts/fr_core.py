@@ -51,6 +51,31 @@ TEXTS: dict[str, str] = {
     ),
     "err.db.url": "Adresse de base de données non reconnue : {url}",
     "err.db.locked": "La base de données est occupée ; réessayez.",
+    "err.db.full": (
+        "Disque plein : la base de données n'a rien enregistré. "
+        "Libérez de la place sur le disque, puis réessayez."
+    ),
+    "err.db.damaged": (
+        "Le fichier de la base de données est endommagé : rien n'a été enregistré. "
+        "Arrêtez la caisse et faites vérifier le fichier (sauvegarde). SQLite : {detail}"
+    ),
+    "err.db.io": (
+        "Erreur de lecture ou d'écriture sur le disque de la base de données : "
+        "rien n'a été enregistré. Vérifiez le disque, puis réessayez."
+    ),
+    "err.db.gone": (
+        "Le fichier de la base a disparu ou a été remplacé : rien n'a été enregistré ({path}). "
+        "Quittez, remettez le fichier d'origine à sa place (sans toucher à {path}-wal), "
+        "puis relancez carnet-tui."
+    ),
+    "err.db.not_found": (
+        "La base de données {path} n'existe pas. Créez-la d'abord : carnet-tui --db {path} init "
+        "(ajoutez --demo pour les données de démonstration)."
+    ),
+    "err.db.foreign": (
+        "{path} est une base SQLite d'une autre application (tables : {tables}) : "
+        "carnet-tui n'y touche pas. Choisissez un autre fichier."
+    ),
     "err.import.row": "{file}, ligne {line} : {message}",
     "err.import.format": "Format non reconnu pour {file} (CSV ou TOML).",
     "err.import.column": "colonne « {column} » manquante",
@@ -96,8 +121,28 @@ TEXTS: dict[str, str] = {
     "cli.demo.unavailable": "Données de démonstration absentes : la base reste vide.",
     "err.demo.missing": "Données de démonstration introuvables : {path}",
     "err.demo.count": "Le nombre de clients doit être compris entre {min} et {max}.",
-    "err.config.invalid": "Fichier de réglages invalide ({path}) : {detail}",
+    "err.config.invalid": "Fichier de réglages invalide ({path}) :\n{detail}",
     "err.config.missing": "Fichier de réglages introuvable : {path}",
+    "err.config.key": "- {setting} : {expected} attendu, reçu {got}.",
+    "err.config.unknown": "- {setting} : réglage inconnu (réglages possibles ici : {known}).",
+    "err.config.printer": (
+        "Imprimante invalide ({source}) : {url} ; attendu serial:/dev/ttyUSB0?baudrate=19200, "
+        "tcp:hôte:9100, file:/chemin, usb:vid:pid ou preview."
+    ),
+    "config.expect.table": "une section (par exemple [venue] ou [printer])",
+    "config.expect.text": "un texte entre guillemets",
+    "config.expect.id": "un texte entre guillemets (le numéro tel qu'il est écrit)",
+    "config.expect.db": "un chemin ou une URL de base de données entre guillemets",
+    "config.expect.columns": "32, 42 ou 48 (caractères par ligne)",
+    "config.expect.percent": "un nombre de 0 à 100 (par exemple 20)",
+    "config.expect.timeout": "un nombre de secondes supérieur à 0 et au plus 600 (par exemple 5)",
+    "config.expect.cut": "« partial », « full » ou « none »",
+    "config.expect.url": "une imprimante serial:…, tcp:…, file:…, usb:… ou preview",
+    "config.got.table": "une section",
+    "config.syntax": "syntaxe TOML incorrecte.",
+    "config.syntax_at": "syntaxe TOML incorrecte, ligne {line}, colonne {column}.",
+    "config.encoding": "le fichier n'est pas un texte UTF-8.",
+    "config.unreadable": "fichier illisible ({detail}).",
     "err.db.open": "Impossible d'ouvrir la base de données {location} : {detail}",
     "cli.description": "Point de vente de carnets au clavier (Ventes de Carnets).",
     "cli.help.db": (
@@ -110,8 +155,8 @@ TEXTS: dict[str, str] = {
         "file:/chemin, usb:vid:pid, preview"
     ),
     "cli.help.run": (
-        "ouvrir la caisse (par défaut) ; la première fois, "
-        "la base est remplie des données de démonstration"
+        "ouvrir la caisse (par défaut) ; la première fois, la base par défaut est remplie des "
+        "données de démonstration (une autre base doit exister : voir init)"
     ),
     "cli.help.init": "créer ou mettre à jour la base de données",
     "cli.help.init_demo": "charger aussi les données de démonstration si la base est vide",
@@ -123,7 +168,11 @@ TEXTS: dict[str, str] = {
     "cli.help.count": "nombre de clients à ajouter",
     "cli.help.seed": "graine du tirage (même graine, mêmes noms)",
     "cli.init.done": "Base de données prête : {location} (schéma {version}).",
-    "cli.demo.loaded": "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.",
+    "cli.demo.loaded": (
+        "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.\n"
+        "Factures : renseignez d'abord l'identité légale du lieu (name, address, ice, if_number, rc, "
+        "patente) dans la section [venue] du fichier de réglages (voir README, « Settings »)."
+    ),
     "cli.demo.skipped": (
         "La base contient déjà des modèles ou des clients : "
         "données de démonstration non chargées."

@@ -41,6 +41,10 @@ TEXTS: dict[str, str] = {
         "L'imprimante {device} refuse la connexion : vérifiez l'adresse et qu'elle est allumée."
     ),
     "print.err.not_found": "Imprimante introuvable : {device}.",
+    "print.err.not_ours": (
+        "Le fichier {device} existe déjà et n'a pas été créé par carnet-tui : il n'est pas touché. "
+        "Choisissez un nouveau fichier, un périphérique (/dev/…) ou un tube nommé (FIFO)."
+    ),
     "print.err.no_paper": "Plus de papier dans l'imprimante : remettez un rouleau puis réessayez.",
     "print.err.offline": "L'imprimante est hors ligne (capot ouvert ou erreur) : vérifiez-la puis réessayez.",
     "print.err.url": "Adresse d'imprimante non reconnue : « {url} ».",
@@ -68,6 +72,14 @@ TEXTS: dict[str, str] = {
         "Le billet {number} n'a jamais été imprimé : imprimez d'abord le carnet (pas de duplicata)."
     ),
     "err.print.no_lines": "Cette vente n'a aucune ligne à facturer.",
+    # short: it is said on the window's one message line; README, "Settings", names the keys
+    "err.print.legal_ids": "Facture refusée, réglages venue à remplir : {missing}.",
+    "print.legal.name": "nom",
+    "print.legal.address": "adresse",
+    "print.legal.ice": "ICE",
+    "print.legal.if_number": "IF",
+    "print.legal.rc": "RC",
+    "print.legal.patente": "patente",
     # history
     "history.billets": "Billets",
     "history.receipt": "Ticket",

@@ -90,6 +90,20 @@ class CarnetApp(UnclosedSales, App[None]):
             return
         self.exit()
 
+    def _handle_exception(self, error: Exception) -> None:
+        # a storage fault met where no screen expected one (a read of a damaged page, a file gone or
+        # replaced, a disk error): the app stops with the French refusal, printed by the CLI once
+        # the terminal is restored, never a traceback. Committed sales stay in the file.
+        from carnet_tui.store import faults
+
+        if faults.is_storage_error(error) or (
+            isinstance(error, DomainError) and error.key.startswith("err.db.")
+        ):
+            self.refusal = faults.refusal(error, self.settings.db or "").message
+            self.exit(return_code=2)
+            return
+        super()._handle_exception(error)
+
     @property
     def today(self) -> date:
         return self._today or date.today()

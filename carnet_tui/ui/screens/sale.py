@@ -364,8 +364,15 @@ class SaleScreen(RowActions):
         worker = get_current_worker()
         try:
             found = client_service.search(text, kind, limit=20)
-        except DomainError:
+        except Exception as exc:
+            from carnet_tui.store import faults
+
+            if not isinstance(exc, DomainError) and not faults.is_storage_error(exc):
+                raise
             found = []
+            if not isinstance(exc, DomainError) or exc.key.startswith("err.db."):
+                # a damaged or vanished store: said in the window, never a silent empty list
+                self.app.call_from_thread(self.say, faults.refusal(exc).message)
         finally:
             _close_thread_connection()
         if not worker.is_cancelled:
