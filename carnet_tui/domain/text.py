@@ -77,3 +77,32 @@ def pad_cells(text: str, width: int) -> str:
     """``text`` fitted to ``width`` cells then padded with spaces to exactly ``width`` cells."""
     fitted = fit_cells(text, width)
     return fitted + " " * (width - cell_width(fitted))
+
+
+class _Kept(dict[int, "str | None"]):
+    """``str.translate`` table of ``strip_controls``, filled on first sight of each character: the
+    check per character runs once per process, not per repaint or per billet."""
+
+    def __missing__(self, code: int) -> str | None:
+        ch = chr(code)
+        category = unicodedata.category(ch)
+        if ch == "\n":
+            kept: str | None = ch
+        elif ch in "\t\r\v\f" or category in ("Zl", "Zp"):
+            kept = " "
+        elif category[0] == "C" and ch not in KEPT_FORMAT:
+            kept = None  # C0/C1 controls (ESC, GS, BEL…), bidi overrides, invisible formatting
+        else:
+            kept = ch
+        self[code] = kept
+        return kept
+
+
+_KEPT = _Kept()
+
+
+def strip_controls(text: object) -> str:
+    """The last guard where a text leaves for a terminal or a printer, whatever the caller passed:
+    ``text`` without controls, bidi overrides and invisible formatting; unlike ``clean_text`` the
+    spacing is kept (aligned columns, a billet's preview) and line breaks stay."""
+    return str(text).translate(_KEPT)
