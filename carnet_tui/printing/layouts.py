@@ -142,8 +142,8 @@ class _Writer:
         the drawer, GS V cut, ESC @ reset)."""
         result = []
         for char in text:
-            if char < " " or char == "\x7f":
-                continue
+            if char < " " or char == "\x7f" or unicodedata.category(char) == "Cf":
+                continue  # a joiner left alone (no emoji on paper) is nothing, not a "?"
             if self._can(self.encoding, char):
                 result.append(char)
                 continue

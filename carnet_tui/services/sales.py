@@ -105,7 +105,8 @@ def next_in_series(name: str, start: int = 1) -> int:
 
 def open_sale(cashier: str | None = None) -> int:
     """A sale without a number yet: the number comes with its first paid line."""
-    return store.write(lambda: Sale.create(cashier=cashier or current_cashier()).id)
+    name = clean_text(cashier) or current_cashier()  # a name passed in is text from outside too
+    return store.write(lambda: Sale.create(cashier=name).id)
 
 
 def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
