@@ -24,7 +24,7 @@ class HomeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
             # the venue's name is a setting: shown as written, on one line
-            yield Label(literal(f"{t('app.title')} · {self.venue}", width=76), id="home-title")
+            yield Label(literal(f"{t('app.title')} · {self.venue}", width=74), id="home-title")
             yield Label(t("home.menu.sales"), id="menu-sales", classes="menu-title")
             yield KeyList(Option(f"{t('home.menu.sale_carnets'):<26}Alt+A", id="sale-carnets"),
                           Option(f"{t('home.menu.history'):<26}F5", id="sales-history"),
