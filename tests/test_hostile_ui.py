@@ -166,7 +166,8 @@ async def test_lists_tables_and_histories_show_every_text_as_written(hostile_sto
         assert sorted(names) == sorted(clean_text(text) for text in HOSTILE_TEXTS)
         for name in names:
             assert app.screen.current_client().name == name
-            assert rendered(app, "#client-chosen") == f"→ {fit_cells(name, 40)}"
+            room = app.screen.query_one("#client-chosen").content_region.width - 2  # after "→ "
+            assert rendered(app, "#client-chosen") == f"→ {fit_cells(name, room)}"
             check_screen(app, shown(name, 16))  # its row of the results (17 cells, the cut dot)
             if name == CLICK:  # a click on the name: a highlight, never an action
                 lines = screen_lines(app)

@@ -401,9 +401,10 @@ class SaleScreen(RowActions):
     @on(OptionList.OptionHighlighted, "#client-results")
     def show_chosen_client(self) -> None:
         client = self.current_client()
-        # fitted: a fixed one-line field, and a long name must not push "→" out of sight
-        text = t("sale.client_chosen", name=fit_cells(client.name, 40)) if client else ""
+        # fitted to the field (one row; before the first layout, 40 cells): the name never wraps
         label = self.query_one("#client-chosen", Static)
+        room = (label.content_region.width or 42) - cell_width(t("sale.client_chosen", name=""))
+        text = t("sale.client_chosen", name=fit_cells(client.name, room)) if client else ""
         if str(label.render()) != text:
             label.update(literal(text), layout=False)  # a fixed 1-line field: a repaint, not a layout pass
 
