@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.rules import check_beneficiary_type
+from carnet_tui.domain.text import clean_text
 
 NAME_MAX = 120
 NOTE_MAX = 500
@@ -25,24 +26,19 @@ class ClientInput:
     note: str = ""
 
 
-def _clean(text: str) -> str:
-    # control characters would corrupt the terminal and the printer
-    return "".join(ch for ch in text if unicodedata.category(ch)[0] != "C").strip()
-
-
 def check_client(data: ClientInput) -> ClientInput:
-    name = " ".join(_clean(data.name).split())
+    name = clean_text(data.name)
     if not name:
         raise DomainError("err.client.name_required", field="name")
     if len(name) > NAME_MAX:
         raise DomainError("err.client.name_too_long", field="name", max=NAME_MAX)
-    phone = re.sub(r"[\s.-]", "", _clean(data.phone))
+    phone = re.sub(r"[\s.-]", "", clean_text(data.phone))
     if phone and not _PHONE.match(phone):
         raise DomainError("err.client.phone_invalid", field="phone")
-    member = _clean(data.member_number).upper()
+    member = clean_text(data.member_number).upper()
     if member and not _MEMBER.match(member):
         raise DomainError("err.client.member_invalid", field="member")
-    note = _clean(data.note)
+    note = clean_text(data.note)
     if len(note) > NOTE_MAX:
         raise DomainError("err.text.too_long", field="note", max=NOTE_MAX)
     return ClientInput(name, check_beneficiary_type(data.beneficiary_type), phone, member, note)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from carnet_tui.domain.text import clean_text
 from carnet_tui.texts import t
 
 
@@ -11,8 +12,10 @@ class DomainError(ValueError):
     def __init__(self, key: str, field: str | None = None, **params: object) -> None:
         self.key = key
         self.field = field
-        self.params = params
-        super().__init__(t(key, **params))
+        # a refusal may echo what was typed or imported: it reaches the screen and the terminal clean
+        self.params = {k: clean_text(v, single_line=False) if isinstance(v, str) else v
+                       for k, v in params.items()}
+        super().__init__(t(key, **self.params))
 
     @property
     def message(self) -> str:

@@ -20,6 +20,7 @@ from escpos.printer import Dummy
 
 from carnet_tui.domain.money import format_amount, format_dh
 from carnet_tui.domain.rules import format_date
+from carnet_tui.domain.text import strip_controls
 from carnet_tui.printing import arabic
 from carnet_tui.printing.words import amount_words
 from carnet_tui.settings import PrinterSettings, VenueSettings
@@ -136,9 +137,13 @@ class _Writer:
         self.align, self.bold, self.tall = "left", False, False
 
     def printable(self, text: str) -> str:
-        """Characters outside the code page: accents dropped (ć → c), else "?"."""
+        """Characters outside the code page: accents dropped (ć → c), else "?". No byte below 0x20
+        (nor DEL) ever comes from a text: the encoder passes ASCII through as is (ESC p would kick
+        the drawer, GS V cut, ESC @ reset)."""
         result = []
         for char in text:
+            if char < " " or char == "\x7f" or unicodedata.category(char) == "Cf":
+                continue  # a joiner left alone (no emoji on paper) is nothing, not a "?"
             if self._can(self.encoding, char):
                 result.append(char)
                 continue
@@ -177,10 +182,20 @@ class _Writer:
             self.out._raw(CUTS.get(cut, TEAR_FEED))
 
 
+def _guarded(item: Element) -> Element:
+    """The printer's last guard, whatever the caller passed: a text holds no control (C0/C1, bidi,
+    invisible formatting). Both renderings go through it: the preview shows what the paper gets."""
+    if isinstance(item, Text):
+        return Text(strip_controls(item.text), item.align, item.bold, item.tall, item.wrap)
+    if isinstance(item, Qr):
+        return Qr(strip_controls(item.data))
+    return item
+
+
 def _lines(doc: list[Element], width: int) -> list[Element]:
     """Wrapping texts split into one element per line."""
     result: list[Element] = []
-    for item in doc:
+    for item in map(_guarded, doc):
         if isinstance(item, Text) and item.wrap and len(item.text) > width:
             result += [Text(line, item.align, item.bold, item.tall) for line in wrap(item.text, width)]
         else:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.rules import check_beneficiary_type, check_id, tariff_allows
+from carnet_tui.domain.text import clean_text
 from carnet_tui.store.models import CarnetModel, Tariff
 
 
@@ -32,7 +33,8 @@ def active_models() -> list[ModelView]:
         .where(CarnetModel.active == True)  # noqa: E712 (peewee expression)
         .order_by(CarnetModel.position, CarnetModel.name)
     )
-    return [ModelView(r.id, r.name, r.billets_count, r.validity_days) for r in rows]
+    # names written before the cleaning rule (an old store) come out clean all the same
+    return [ModelView(r.id, clean_text(r.name), r.billets_count, r.validity_days) for r in rows]
 
 
 def get_model(model_id: int) -> ModelView:
@@ -40,7 +42,7 @@ def get_model(model_id: int) -> ModelView:
     row = CarnetModel.get_or_none((CarnetModel.id == model_id) & (CarnetModel.active == True))  # noqa: E712
     if row is None:
         raise DomainError("err.model.not_found", field="model")
-    return ModelView(row.id, row.name, row.billets_count, row.validity_days)
+    return ModelView(row.id, clean_text(row.name), row.billets_count, row.validity_days)
 
 
 def tariffs_for(model_id: int, beneficiary_type: str) -> list[TariffView]:
@@ -52,7 +54,7 @@ def tariffs_for(model_id: int, beneficiary_type: str) -> list[TariffView]:
         .order_by(Tariff.price_cents.desc(), Tariff.id)
     )
     return [
-        TariffView(r.id, r.model_id, r.label, r.price_cents, r.beneficiary_types)
+        TariffView(r.id, r.model_id, clean_text(r.label), r.price_cents, r.beneficiary_types)
         for r in rows
         if tariff_allows(r.beneficiary_types, kind)
     ]

@@ -9,6 +9,7 @@ from peewee import IntegrityError, SqliteDatabase
 from carnet_tui.domain.clients import ClientInput, check_client, search_tokens, searchable_text
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.rules import check_beneficiary_type, check_id
+from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
 from carnet_tui.store.models import Client, database
 
@@ -25,7 +26,9 @@ class ClientView:
 
 
 def _view(row: Client) -> ClientView:
-    return ClientView(row.id, row.name, row.phone, row.member_number or "", row.beneficiary_type)
+    # a name written before the cleaning rule (an old store) comes out clean all the same
+    return ClientView(row.id, clean_text(row.name), clean_text(row.phone), clean_text(row.member_number),
+                      row.beneficiary_type)
 
 
 def _fts_query(text: str) -> str | None:
@@ -41,6 +44,7 @@ def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> l
     if len(text) > SEARCH_MAX_CHARS:
         raise DomainError("err.search.too_long", field="search")
     limit = max(1, min(limit, 200)) if isinstance(limit, int) else 20
+    text = clean_text(text)
     query = _fts_query(text)
     if query is None:
         rows = Client.select().order_by(Client.name).limit(limit)
@@ -59,7 +63,7 @@ def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> l
     sql += " LIMIT ?"
     params.append(limit)
     rows = database.obj.execute_sql(sql, params).fetchall()
-    views = [ClientView(r[0], r[1], r[2], r[3] or "", r[4]) for r in rows]
+    views = [ClientView(r[0], clean_text(r[1]), clean_text(r[2]), clean_text(r[3]), r[4]) for r in rows]
     return sorted(views, key=lambda v: v.name.casefold())
 
 

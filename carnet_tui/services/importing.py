@@ -21,6 +21,7 @@ from carnet_tui.domain.clients import ClientInput, check_client, searchable_text
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import parse_amount
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, check_validity_days
+from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
 from carnet_tui.store.models import CarnetModel, Client, Tariff, database, now
 from carnet_tui.texts import t
@@ -120,7 +121,7 @@ class _Collector:
 
 
 def _text(value: object, column: str, required: bool, max_len: int | None = None) -> str:
-    text = "" if value is None else " ".join(str(value).split())
+    text = clean_text(value)  # model names, tariff labels, client fields: controls out, one line
     if required and not text:
         raise DomainError("err.import.required", column=column)
     if max_len is not None and len(text) > max_len:

@@ -34,6 +34,7 @@ from datetime import date, datetime
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.numbering import invoice_number
 from carnet_tui.domain.rules import check_id
+from carnet_tui.domain.text import clean_text
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
@@ -126,7 +127,7 @@ def _open_printer(settings: Settings) -> Iterator[Device]:
 
 
 def _reason(reason: str) -> str:
-    reason = " ".join(str(reason or "").split())
+    reason = clean_text(reason)
     if not reason:
         raise DomainError("err.print.reason_required", field="reason")
     if len(reason) > REASON_MAX:
@@ -135,7 +136,7 @@ def _reason(reason: str) -> str:
 
 
 def _who(by: str | None) -> str:
-    return (by or current_cashier())[:40]
+    return (clean_text(by) or current_cashier())[:40]
 
 
 def _find_sale(sale_id: object) -> Sale | None:
@@ -596,14 +597,15 @@ def sale_history(sale_id: int) -> list[HistoryEntry]:
                 HistoryEntry(
                     when=rows[0].created_at, what="billets", label=t("history.billets"),
                     detail=f"{carnet.number} {ORIGINAL} {len(rows)}/{carnet.billets_count}",
-                    duplicate=False, reason="", by=sale.cashier,
+                    duplicate=False, reason="", by=clean_text(sale.cashier),
                 )
             )
     for row in ReprintLog.select().where(ReprintLog.sale == sale).order_by(ReprintLog.id):
         entries.append(
             HistoryEntry(
-                when=row.done_at, what=row.what, label=t(f"history.{row.what}"), detail=row.detail,
-                duplicate=DUPLICATE in row.detail, reason=row.reason, by=row.done_by,
+                when=row.done_at, what=row.what, label=t(f"history.{row.what}"),
+                detail=clean_text(row.detail),
+                duplicate=DUPLICATE in row.detail, reason=clean_text(row.reason), by=clean_text(row.done_by),
             )
         )
     # voids: the line's carnet numbers, who voided it and why

@@ -21,6 +21,7 @@ from carnet_tui.domain.rules import (
     tariff_allows,
     valid_until,
 )
+from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
 from carnet_tui.store.models import (
     Billet,
@@ -41,7 +42,8 @@ REASON_MAX = 300
 
 
 def current_cashier() -> str:
-    return (os.environ.get("CARNET_CASHIER") or getpass.getuser() or "caisse")[:40]
+    # the environment and the login are text from outside: cleaned (no ESC p on a receipt)
+    return clean_text(os.environ.get("CARNET_CASHIER") or getpass.getuser())[:40] or "caisse"
 
 
 @dataclass(frozen=True)
@@ -103,7 +105,8 @@ def next_in_series(name: str, start: int = 1) -> int:
 
 def open_sale(cashier: str | None = None) -> int:
     """A sale without a number yet: the number comes with its first paid line."""
-    return store.write(lambda: Sale.create(cashier=cashier or current_cashier()).id)
+    name = clean_text(cashier) or current_cashier()  # a name passed in is text from outside too
+    return store.write(lambda: Sale.create(cashier=name).id)
 
 
 def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
@@ -216,7 +219,7 @@ def pay_line(
 
 def void_line(line_id: int, reason: str, by: str | None = None) -> None:
     """Void a paid line of a sale not yet closed. Its numbers stay, void, forever."""
-    reason = " ".join(str(reason).split())
+    reason = clean_text(reason)
     if not reason:
         raise DomainError("err.void.reason_required", field="reason")
     if len(reason) > REASON_MAX:
@@ -232,7 +235,7 @@ def void_line(line_id: int, reason: str, by: str | None = None) -> None:
             raise DomainError("err.sale.closed")
         line.voided = True
         line.save()
-        Void.create(line=line, reason=reason, voided_by=(by or current_cashier())[:40])
+        Void.create(line=line, reason=reason, voided_by=(clean_text(by) or current_cashier())[:40])
 
     store.write(transaction)
 
@@ -303,7 +306,7 @@ def get_sale(sale_id: int) -> SaleView:
         .where((SaleLine.sale == sale) & (SaleLine.voided == False))  # noqa: E712
         .scalar()
     )
-    return SaleView(sale.id, sale.number, sale.status, sale.sale_date, sale.cashier, total)
+    return SaleView(sale.id, sale.number, sale.status, sale.sale_date, clean_text(sale.cashier), total)
 
 
 _CARNETS_SQL = """
@@ -331,10 +334,10 @@ def _carnet_statuses(where: str, params: tuple[object, ...]) -> list[CarnetStatu
                 number=row[1],
                 line_id=row[2],
                 sale_id=row[3],
-                model_name=row[4],
-                client_name=row[5],
+                model_name=clean_text(row[4]),  # an old store may hold what was never cleaned
+                client_name=clean_text(row[5]),
                 beneficiary_type=row[6],
-                tariff_label=row[7],
+                tariff_label=clean_text(row[7]),
                 unit_price_cents=row[8],
                 valid_until=until,
                 billets_count=row[10],
@@ -399,6 +402,7 @@ def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]
     "20191220-815"). Text that no number can hold (other characters, too long) matches nothing."""
     limit = limit if isinstance(limit, int) and not isinstance(limit, bool) else 200
     limit = max(1, min(limit, SALE_LIST_MAX))
+    # no clean_text here: the allow-list below is stricter (a control character matches nothing)
     text = str(number_filter or "").strip().upper()
     where, params = "", []
     if text:
@@ -416,5 +420,6 @@ def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]
         day = row[2]
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day))
-        result.append(SaleSummary(row[0], row[1], day, row[3], row[4], row[5], int(row[6]), int(row[7])))
+        result.append(SaleSummary(row[0], row[1], day, clean_text(row[3]), row[4], row[5], int(row[6]),
+                                  int(row[7])))
     return result

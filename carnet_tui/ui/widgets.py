@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.binding import Binding
-from textual.events import Key
+from textual.events import Key, Paste
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import DataTable, Input, OptionList
 
+from carnet_tui.domain.text import strip_controls
 from carnet_tui.texts import t
 
 
@@ -69,6 +70,11 @@ class QuietInput(ImmediateKeys, Input):
         if not self.styles.auto_dimensions:
             self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)  # type: ignore[misc]
+
+    def _on_paste(self, event: Paste) -> None:
+        # a paste may carry ESC and other controls (a name copied from anywhere): they would reach
+        # the terminal as the field repaints. Input's own handler, next in the MRO, inserts the rest.
+        event.text = strip_controls(event.text)
 
 
 class ChoiceBar(ImmediateKeys, Widget, can_focus=True):

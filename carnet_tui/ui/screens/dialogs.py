@@ -25,6 +25,7 @@ from carnet_tui.domain.rules import BENEFICIARY_TYPES, PAYMENT_METHODS
 from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
+from carnet_tui.ui.literal import literal
 from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
@@ -69,7 +70,7 @@ class Dialog(ModalScreen[Any]):
         hint = self.query(".hint").last(Static)
         if self._idle_hint is None:
             self._idle_hint = hint.content
-        hint.update(text or self._idle_hint)
+        hint.update(literal(text) if text else self._idle_hint)
         self.set_class(bool(text), "-busy")
 
     def dismiss_when_shown(self, result: Any) -> None:
@@ -101,7 +102,7 @@ class Dialog(ModalScreen[Any]):
             target.insert_text_at_cursor(char)
 
     def show_error(self, widget_id: str, message: str) -> None:
-        self.query_one(f"#{widget_id}", Static).update(message)
+        self.query_one(f"#{widget_id}", Static).update(literal(message))
 
     def clear_errors(self) -> None:
         for label in self.query(".error"):
@@ -126,7 +127,7 @@ class PaymentDialog(Dialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="payment-dialog", classes="dialog"):
             yield Label(t("pay.title"), classes="dialog-title")
-            yield Static(self.summary, id="pay-summary")
+            yield Static(literal(self.summary), id="pay-summary")
             yield Static(t("pay.total", total=format_dh(self.total_cents)), id="pay-total")
             with Horizontal(classes="field-row", id="row-method"):
                 yield Label(t("pay.method"), classes="field-label")
@@ -177,7 +178,7 @@ class PaymentDialog(Dialog):
             tendered = parse_amount(event.value)
         except DomainError as exc:
             change.update(t("pay.change_none"))
-            error.update(exc.message)
+            error.update(literal(exc.message))  # it echoes what was typed
             return
         if tendered < self.total_cents:
             change.update(t("pay.change_none"))  # the shortfall is said on Enter, not mid-typing
@@ -286,7 +287,7 @@ class ReasonDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="reason-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(literal(self.title_text), classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("reason.label"), classes="field-label")
                 yield QuietInput(id="reason", compact=True, max_length=300)
@@ -320,7 +321,7 @@ class RangeDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="range-dialog", classes="dialog"):
-            yield Label(t("range.title", number=self.number), classes="dialog-title")
+            yield Label(literal(t("range.title", number=self.number)), classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("range.first"), classes="field-label")
                 yield QuietInput("1", id="range-first", compact=True, max_length=5, classes="short")
@@ -368,8 +369,8 @@ class ConfirmDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, id="question")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal(self.question), id="question")
             with Horizontal(classes="buttons"):
                 yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
                 yield Button(t("key.no"), id="no", compact=True)
@@ -399,8 +400,8 @@ class RetryDialog(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="retry-dialog", classes="dialog confirm"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.message, id="retry-message", classes="error")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal(self.message), id="retry-message", classes="error")
             with Horizontal(classes="buttons"):
                 yield Button(t("key.retry"), id="retry", compact=True, variant="primary")
                 yield Button(t("key.later"), id="later", compact=True)
@@ -465,7 +466,7 @@ class PrintCarnetDialog(ModalScreen[str]):
     def compose(self) -> ComposeResult:
         with Vertical(id="print-dialog", classes="dialog confirm"):
             yield Label(t("printq.title"), classes="dialog-title")
-            yield Static(self.question(), id="print-question")
+            yield Static(literal(self.question()), id="print-question")
             with Horizontal(classes="buttons", id="print-buttons"):
                 yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
                 yield Button(t("key.no"), id="no", compact=True)
@@ -560,7 +561,7 @@ class PrintCarnetDialog(ModalScreen[str]):
         self.state = "failed"
         self.refresh_bindings()
         error = self.query_one("#print-error", Static)
-        error.update(t("printq.failed", number=self.number) + "\n" + message)
+        error.update(literal(t("printq.failed", number=self.number) + "\n" + message))
         error.display = True
         self.query_one("#retry-buttons").display = True
         self.query_one("#print-hint", Static).update(t("printq.retry_hint"))
@@ -582,8 +583,8 @@ class MenuDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="menu-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield KeyList(*[Option(label, id=key) for key, label in self.options], id="menu")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield KeyList(*[Option(literal(label), id=key) for key, label in self.options], id="menu")
             yield Static(t("menu.hint"), classes="hint")
 
     def on_mount(self) -> None:
@@ -607,9 +608,9 @@ class InfoDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="info-dialog", classes="dialog"):
-            yield Label(self.title_text, classes="dialog-title")
+            yield Label(literal(self.title_text), classes="dialog-title")
             with VerticalScroll(id="info-scroll"):
-                yield Static(self.body, id="info-body")
+                yield Static(literal(self.body), id="info-body")
             yield Static(t("info.hint"), classes="hint")
 
     def key_enter(self) -> None:

@@ -15,10 +15,12 @@ from textual.widgets import DataTable, Label, Static
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_dh
 from carnet_tui.domain.rules import format_date
+from carnet_tui.domain.text import cell_width, fit_cells
 from carnet_tui.services import sales
 from carnet_tui.services.sales import CarnetStatus, SaleSummary
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
+from carnet_tui.ui.literal import literal, literal_cell
 from carnet_tui.ui.screens.actions import RowActions, Target
 from carnet_tui.ui.screens.sale import SOLD_COLUMNS, carnet_cells
 from carnet_tui.ui.widgets import KeyBar, KeyTable, QuietInput
@@ -57,10 +59,10 @@ class CarnetsTable(KeyTable):
 
 def _cell(text: str, width: int, right: bool = False) -> Text:
     """Cut to the column with one space before the next; a cut ends with a dot ("…" is not in the
-    Linux console font)."""
+    Linux console font). Widths in terminal cells (CJK and emoji take two); shown as written."""
     room = width - 1
-    text = text if len(text) <= room else text[: room - 1] + "."
-    return Text(f"{text:>{room}} " if right else text)
+    text = fit_cells(text, room)
+    return literal_cell(" " * (room - cell_width(text)) + text + " " if right else text)
 
 
 class HistoryScreen(RowActions):
@@ -101,7 +103,7 @@ class HistoryScreen(RowActions):
 
     # ----------------------------------------------------------------- the lists
     def say(self, message: str) -> None:
-        self.query_one("#history-carnets").border_subtitle = message
+        self.query_one("#history-carnets").border_subtitle = literal(message)
 
     def load_sales(self, keep: int | None = None) -> None:
         text = self.query_one("#history-filter", QuietInput).value

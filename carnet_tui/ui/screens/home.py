@@ -10,6 +10,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from carnet_tui.texts import t
+from carnet_tui.ui.literal import literal
 from carnet_tui.ui.widgets import KeyBar, KeyList
 
 
@@ -22,7 +23,8 @@ class HomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="home"):
-            yield Label(f"{t('app.title')} · {self.venue}", id="home-title")
+            # the venue's name is a setting: shown as written, on one line
+            yield Label(literal(f"{t('app.title')} · {self.venue}", width=74), id="home-title")
             yield Label(t("home.menu.sales"), id="menu-sales", classes="menu-title")
             yield KeyList(Option(f"{t('home.menu.sale_carnets'):<26}Alt+A", id="sale-carnets"),
                           Option(f"{t('home.menu.history'):<26}F5", id="sales-history"),

@@ -23,6 +23,7 @@ from carnet_tui.domain.rules import (
     format_date,
     valid_until,
 )
+from carnet_tui.domain.text import cell_width, fit_cells, pad_cells
 from carnet_tui.services import catalog, sales, unclosed
 from carnet_tui.services import clients as client_service
 from carnet_tui.services.catalog import ModelView, TariffView
@@ -30,6 +31,7 @@ from carnet_tui.services.clients import ClientView
 from carnet_tui.services.sales import CarnetStatus, LineRequest, PaidLine
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
+from carnet_tui.ui.literal import literal, literal_cell
 from carnet_tui.ui.screens.actions import RowActions, Target, sale_number_of
 from carnet_tui.ui.screens.dialogs import (
     NewClientDialog,
@@ -61,9 +63,9 @@ QUANTITY_DEFAULT = "1"
 
 def _fit(text: str, width: int) -> str:
     """Cut to the column, keeping one space before the next column. The cut is marked with a dot,
-    as a French abbreviation: "…" is not in the Linux console's font."""
-    room = width - 1
-    return text if len(text) <= room else text[: room - 1] + "."
+    as a French abbreviation: "…" is not in the Linux console's font. Widths are terminal cells
+    (a CJK character or an emoji takes two): a name never wraps onto a second row."""
+    return fit_cells(text, width - 1)
 
 
 def _short(text: str, word: str) -> str:
@@ -78,8 +80,9 @@ def _client_label(client: ClientView) -> str:
     width = 22
     tail = client.phone[-4:]
     if not tail:
-        return f" {_fit(client.name, width + 1):<{width}} "
-    return f" {_fit(client.name, width - len(tail)):<{width - len(tail)}}{tail} "
+        return f" {pad_cells(client.name, width)} "
+    room = width - cell_width(tail)
+    return f" {pad_cells(fit_cells(client.name, room - 1), room)}{tail} "
 
 
 def print_status_text(carnet: CarnetStatus) -> str:
@@ -103,7 +106,7 @@ def carnet_cells(carnet: CarnetStatus) -> list[Text]:
         "print": print_status_text(carnet),
     }
     style = "strike dim" if carnet.voided else ""
-    return [Text(_fit(values[key], width), style=style) for key, _, width in SOLD_COLUMNS]
+    return [literal_cell(_fit(values[key], width), style) for key, _, width in SOLD_COLUMNS]
 
 
 class ClientResults(KeyList):
@@ -275,22 +278,22 @@ class SaleScreen(RowActions):
                 info = t("sale.number", number=view.number, date=day)
                 if view.status != "open":
                     info += f" · {t('sale.closed')}"
-        self.query_one("#sale-info", Static).update(info)
+        self.query_one("#sale-info", Static).update(literal(info))
 
     def set_line_error(self, message: str, field: str | None = None) -> None:
-        self.query_one("#line-error", Static).update(message)
+        self.query_one("#line-error", Static).update(literal(message))
         for field_id in ("quantity", "validity-days"):
             self.query_one(f"#{field_id}").set_class(field_id == field, "-invalid")
 
     def say(self, message: str) -> None:
         """Information for the cashier, in the sold table's frame (no timer, nothing blinks)."""
-        self.query_one("#sold-table").border_subtitle = message
+        self.query_one("#sold-table").border_subtitle = literal(message)
 
     # ----------------------------------------------------------------- catalog
     def load_models(self) -> None:
         self.models = catalog.active_models()
         carnet_list = self.query_one("#carnet-list", OptionList)
-        carnet_list.set_options([Option(_fit(model.name, 24)) for model in self.models])
+        carnet_list.set_options([Option(literal(_fit(model.name, 24))) for model in self.models])
         if self.models:
             carnet_list.highlighted = 0
 
@@ -314,7 +317,7 @@ class SaleScreen(RowActions):
         table.clear()
         for tariff in self.tariffs:
             label = _fit(_short(tariff.label, t("word.tariff")), 13)
-            table.add_row(label, Text(format_dh(tariff.price_cents), justify="right"))
+            table.add_row(literal_cell(label), Text(format_dh(tariff.price_cents), justify="right"))
         table.border_subtitle = "" if self.tariffs else t("sale.tariffs.none")
         self.recompute()
 
@@ -391,7 +394,7 @@ class SaleScreen(RowActions):
         previous = self.current_client() if same_text else None
         self.clients = found
         results = self.query_one("#client-results", OptionList)
-        results.set_options([Option(_client_label(c)) for c in found])
+        results.set_options([Option(literal(_client_label(c))) for c in found])
         ids = [c.id for c in found]
         if previous and previous.id in ids:
             results.highlighted = ids.index(previous.id)
@@ -409,10 +412,12 @@ class SaleScreen(RowActions):
     @on(OptionList.OptionHighlighted, "#client-results")
     def show_chosen_client(self) -> None:
         client = self.current_client()
-        text = t("sale.client_chosen", name=client.name) if client else ""
+        # fitted to the field (one row; before the first layout, 40 cells): the name never wraps
         label = self.query_one("#client-chosen", Static)
+        room = (label.content_region.width or 42) - cell_width(t("sale.client_chosen", name=""))
+        text = t("sale.client_chosen", name=fit_cells(client.name, room)) if client else ""
         if str(label.render()) != text:
-            label.update(text, layout=False)  # a fixed 1-line field: a repaint, not a layout pass
+            label.update(literal(text), layout=False)  # a fixed 1-line field: a repaint, not a layout pass
 
     @on(OptionList.OptionSelected, "#client-results")
     def client_chosen(self) -> None:
@@ -536,10 +541,12 @@ class SaleScreen(RowActions):
         model, tariff = self.current_model(), self.current_tariff()
         assert model is not None and tariff is not None
         price = format_dh(tariff.price_cents)
-        summary = t("pay.summary", quantity=request.quantity, model=model.name, price=price)
+        # names fitted: the dialog must keep its fields on a 24-row screen, whatever an old store holds
+        summary = t("pay.summary", quantity=request.quantity, model=fit_cells(model.name, 40), price=price)
         client = self.current_client()
         if client is not None:
-            summary += f"\n{t('col.client')} : {client.name} ({t('beneficiary.' + request.beneficiary_type)})"
+            summary += (f"\n{t('col.client')} : {fit_cells(client.name, 40)}"
+                        f" ({t('beneficiary.' + request.beneficiary_type)})")
 
         def submit(payment: object) -> PaidLine:
             if self.sale_id is None:

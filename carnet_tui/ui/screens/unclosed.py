@@ -20,6 +20,7 @@ from carnet_tui.domain.money import format_dh
 from carnet_tui.domain.rules import format_date
 from carnet_tui.services.unclosed import UnclosedSale
 from carnet_tui.texts import t
+from carnet_tui.ui.literal import literal
 
 SHOWN_NUMBERS = 6  # carnet numbers named in a question; more are counted
 
@@ -71,7 +72,7 @@ class LeaveSaleDialog(AskedNow):
                      carnets=carnet_list(self.sale.carnet_numbers))
         with Vertical(id="leave-dialog", classes="dialog confirm"):
             yield Label(t("leave.title"), classes="dialog-title")
-            yield Static(question, id="leave-question")
+            yield Static(literal(question), id="leave-question")
             yield Static(t(f"leave.later.{self.leaving}"), id="leave-later")
             with Horizontal(classes="buttons"):
                 yield Button(t("key.close_now"), id="close", compact=True, variant="primary")
@@ -105,12 +106,12 @@ class YesNoNow(AskedNow):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog confirm"):
-            yield Label(self.title_text, classes="dialog-title")
-            yield Static(self.question, id="question")
+            yield Label(literal(self.title_text), classes="dialog-title")
+            yield Static(literal(self.question), id="question")
             with Horizontal(classes="buttons"):
                 yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
                 yield Button(t("key.no"), id="no", compact=True)
-            yield Static(self.hint, classes="hint")
+            yield Static(literal(self.hint), classes="hint")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
