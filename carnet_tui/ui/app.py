@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import Reactive
@@ -18,6 +18,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui.screens.home import HomeScreen
+from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
 
 # The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
@@ -27,7 +28,7 @@ from carnet_tui.ui.threads import close_thread_connection
 THEME = "ansi-dark"
 
 
-class QuietPalette(CommandPalette):
+class QuietPalette(ConsolePalette):
     """Textual's palette, with its input's cursor still: nothing blinks over SSH."""
 
     def on_mount(self) -> None:
@@ -35,7 +36,7 @@ class QuietPalette(CommandPalette):
             field.cursor_blink = False
 
 
-class CarnetApp(App[None]):
+class CarnetApp(ConsoleApp):
     """Constructed on an already-connected store (``store.db.connect``)."""
 
     CSS_PATH = "carnet.tcss"
