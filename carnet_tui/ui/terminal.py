@@ -344,6 +344,11 @@ class ConsoleApp(App[None]):
         self.notify(t("notice.quit"), title=t("notice.quit_title"), markup=False)
 
     async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            focused = self.focused
+            await super().on_event(event)
+            await _settle(focused)
+            return
         # a right-click on a table row: that row becomes the cursor and its actions menu opens (F7)
         # (the press and the click that follows the release are used up: no other handler moves the
         # cursor or chooses the row under the pointer)
@@ -369,3 +374,29 @@ class ConsoleApp(App[None]):
         widget.move_cursor(row=row)
         self.screen.set_focus(widget)
         await widget.run_action(action)
+
+
+KEY_SETTLE_S = 0.25  # at most this long per key: a handler waiting on the app itself cannot hang it
+
+
+async def _settle(widget: Any) -> None:
+    """Wait until ``widget`` and its ancestors up to the screen have handled what the last key made
+    them do (an Enter posts "submitted", which bubbles up and moves the focus) before the next key
+    is routed: keys typed ahead then go where the previous key sent the cashier, as typed slowly."""
+    if widget is None:
+        return
+    chain = [widget, *[node for node in widget.ancestors if not isinstance(node, App)]]
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + KEY_SETTLE_S
+    for _round in range(8):
+        done = [asyncio.Event() for _ in chain]
+        posted = [node.call_later(flag.set) for node, flag in zip(chain, done, strict=True)]
+        waits = [flag.wait() for flag, ok in zip(done, posted, strict=True) if ok]
+        if not waits:
+            return
+        try:
+            await asyncio.wait_for(asyncio.gather(*waits), max(deadline - loop.time(), 0.001))
+        except TimeoutError:
+            return
+        if all(node._message_queue.empty() for node in chain):
+            return
