@@ -33,7 +33,6 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import CommandList, CommandPalette
 from textual.driver import Driver
-from textual.widgets import DataTable
 from textual.widgets.option_list import Option
 
 from carnet_tui.texts import t
@@ -360,6 +359,8 @@ class ConsoleApp(App[None]):
         await super().on_event(event)
 
     async def _row_menu_at(self, x: int, y: int) -> None:
+        from textual.widgets import DataTable  # not at start-up: the home screen has no table
+
         try:
             widget, _ = self.screen.get_widget_at(x, y)
         except Exception:  # noqa: BLE001 - outside every widget, or no screen yet: nothing to open
