@@ -8,7 +8,8 @@ Textual 8.2 is used as it is; what a counter needs differently lives here, in su
   off with ``CARNET_MOUSE=0``; SIGTERM and SIGHUP end the app cleanly, the terminal restored;
   a terminal that goes away (end of input, hang-up) ends the app instead of a thread spinning on
   an empty read; a dead terminal's write errors are dropped instead of killing the writer.
-- ``ConsoleApp``: Ctrl+C's notice in French, right-click on a table row = the row's actions (F7).
+- ``ConsoleApp``: each key handled before the next is routed (keys typed ahead land where the
+  previous key sent the cashier); Ctrl+C's notice in French; right-click on a table row = F7.
 - ``ConsolePalette``: the command palette in French, drawn with box characters the console has.
 """
 
