@@ -120,6 +120,10 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     # what the manager must fix is refused here, before the screen; opening proper comes after it
     store_location.precheck(settings.db or "")
     from carnet_tui.ui.app import run_app  # textual only now, not for init/import
+    from carnet_tui.ui.terminal import terminal_missing
+
+    if missing := terminal_missing():  # the screen goes to stderr, the keys come from stdin
+        raise DomainError("cli.no_terminal", streams=", ".join(t(f"cli.stream.{name}") for name in missing))
 
     refusal = run_app(settings, open_store=lambda: _open_for_counter(settings))
     if refusal:

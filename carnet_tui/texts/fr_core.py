@@ -180,5 +180,12 @@ TEXTS: dict[str, str] = {
     "cli.import.done": "Import terminé : {models} modèle(s), {tariffs} tarif(s), {clients} client(s).",
     "cli.generate.done": "{count} clients ajoutés en {seconds} s ({total} clients au total).",
     "cli.interrupted": "Interrompu.",
+    "cli.no_terminal": (
+        "carnet-tui s'ouvre dans un terminal ; pas de terminal ici sur : {streams}. "
+        "Avec ssh, demandez-en un : ssh -t."
+    ),
+    "cli.stream.stdin": "l'entrée standard",
+    "cli.stream.stdout": "la sortie standard",
+    "cli.stream.stderr": "la sortie d'erreur",
     "err.search.too_long": "Recherche trop longue.",
 }

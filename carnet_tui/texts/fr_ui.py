@@ -69,6 +69,11 @@ TEXTS: dict[str, str] = {
     "palette.history.help": "Les ventes passées, leurs carnets et les réimpressions (F5)",
     "palette.home": "Accueil",
     "palette.home.help": "Revenir à l'écran d'accueil",
+    # Textual's own words, in French ("…" is not in the Linux console font: three dots)
+    "palette.placeholder": "Rechercher une commande...",
+    "palette.no_match": "Aucune commande ne correspond",
+    "notice.quit_title": "Quitter ?",
+    "notice.quit": "Pour quitter, appuyez sur Ctrl+Q.",
     # sale window
     "sale.title": "Ventes de Carnets",
     "sale.number": "Vente N° {number} du {date}",

@@ -8,7 +8,7 @@ from datetime import date
 from functools import partial
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import Reactive
@@ -19,6 +19,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui.screens.home import HomeScreen
+from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
 from carnet_tui.ui.unclosed_app import UnclosedSales
 
@@ -29,7 +30,7 @@ from carnet_tui.ui.unclosed_app import UnclosedSales
 THEME = "ansi-dark"
 
 
-class QuietPalette(CommandPalette):
+class QuietPalette(ConsolePalette):
     """Textual's palette, with its input's cursor still: nothing blinks over SSH."""
 
     def on_mount(self) -> None:
@@ -37,7 +38,7 @@ class QuietPalette(CommandPalette):
             field.cursor_blink = False
 
 
-class CarnetApp(UnclosedSales, App[None]):
+class CarnetApp(UnclosedSales, ConsoleApp):
     """Constructed on an already-connected store (``store.db.connect``)."""
 
     CSS_PATH = "carnet.tcss"
