@@ -51,7 +51,8 @@ async def test_a_lock_held_by_another_desk_the_screen_answers_f1_and_the_line_is
             await type_text(pilot, "6000")
             await pilot.press("enter", "enter", "f1")  # a second Enter, then the help, right away
             # the help opens within a second, while the lock is held
-            await wait_for(pilot, lambda: isinstance(app.screen, InfoDialog), seconds=1.0)
+            help_shown = lambda: isinstance(app.screen, InfoDialog) and app.screen.query("#info-body")  # noqa: E731
+            await wait_for(pilot, help_shown, seconds=1.0)
             assert "Alt+A" in str(app.screen.query_one("#info-body").render())
             assert desk.poll() is None and time.monotonic() - started < LOCK_S - 1
             # the dialog under the help says why nothing has happened yet, and retries

@@ -39,6 +39,9 @@ class ImmediateKeys:
     """
 
     async def _on_key(self, event: Key) -> None:
+        touched = getattr(self.screen, "line_touched", None)  # type: ignore[attr-defined]
+        if touched is not None:
+            touched(self)
         for binding in self._bindings.key_to_bindings.get(event.key, ()):  # type: ignore[attr-defined]
             if binding.priority:
                 continue

@@ -146,6 +146,11 @@ class SaleScreen(RowActions):
         "quantity": "validity-days",
         "validity-days": "",
     }
+    # the zones where the line is chosen: a key typed there unlocks the paid-once guard
+    LINE_ZONES = frozenset(
+        ("beneficiary-type", "client-search", "client-results", "carnet-list", "tariff-table", "quantity",
+         "validity-days")
+    )
     ZONES_DOWN = {
         "beneficiary-type": "client-search",
         "client-search": "client-results",
@@ -460,6 +465,13 @@ class SaleScreen(RowActions):
         target = (self.ZONES_DOWN if step > 0 else self.ZONES_UP).get(focused or "")
         if target:
             self.set_focus(self.query_one(f"#{target}"))  # now, not after the keys already queued
+
+    def line_touched(self, widget: object) -> None:
+        """A key typed in a zone of the line (ImmediateKeys tells): the cashier is choosing a new
+        line, even the same carnet again, so F4 may pay it. Only F4 and Enter repeated with nothing
+        typed in between meet the paid-once guard."""
+        if getattr(widget, "id", None) in self.LINE_ZONES:
+            self.paid_line_state = None
 
     async def action_advance(self) -> None:
         focused = self.focused.id if self.focused else None
