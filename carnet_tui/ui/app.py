@@ -18,6 +18,7 @@ from textual.widgets import Input
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
+from carnet_tui.ui import lean  # noqa: F401 (Textual's needless repaints cut, at import)
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection

@@ -146,10 +146,17 @@ class _TerminalFile:
     def __init__(self, file: IO[str], on_error: Callable[[], None]) -> None:
         self._file = file
         self._on_error = on_error
+        from carnet_tui.ui.lean import ScreenDiff
+
+        try:
+            self._diff = ScreenDiff(file.fileno())
+        except (OSError, ValueError):
+            self._diff = ScreenDiff()
 
     def write(self, text: str) -> None:
         try:
-            self._file.write(text)
+            # only the cells that changed go out (ui/lean.py); in the writer thread, off the keys' way
+            self._file.write(self._diff.filter(text))
         except (OSError, ValueError):
             self._on_error()
 

@@ -1,0 +1,160 @@
+"""What Textual repaints for nothing, cut down: every byte of a frame crosses the SSH link.
+
+Imported once by the app (ui/app.py); each change says what it saves, measured by
+``bench/wire_bench.py`` through a real sshd (docs/PERFORMANCE.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+
+from rich.cells import cell_len
+from textual.screen import Screen
+
+# Focus moving (Enter or an arrow between zones, a dialog's Tab) repaints the widget left and the
+# widget reached (their own Focus/Blur handlers) and the frames whose :focus-within style changed.
+# Textual's ``Screen.focused`` reactive also repaints the whole screen: a full 80×24 frame, about
+# 6 kB per Enter over SSH, for cells that did not change.
+Screen.focused._repaint = False  # type: ignore[attr-defined]
+
+# Textual repaints whole widgets: a frame whose subtitle changed, a list whose highlight moved,
+# a dialog's screen. The terminal already shows most of those cells. ``ScreenDiff`` keeps what the
+# terminal shows (character and style per cell, as Textual's own output drew them) and lets out
+# only the cells that differ, as curses does: an arrow in a list costs its two rows, not the list.
+# Anything it does not follow exactly (an erase, a scroll, a control character, a resize) is let
+# through as written and it forgets what it knew: the next frame is then sent whole.
+_TOKENS = re.compile(
+    r"\x1b\[5i.*?\x1b\[4i|"               # printer pass-through (media copy): opaque
+    r"\x1b\[([0-9;]*)m"                 # 1: a style (SGR)
+    r"|\x1b\[(?:(\d*)(?:;(\d*))?)H"     # 2, 3: a cursor move (CUP)
+    r"|([^\x00-\x1f\x7f\x1b]+)"         # 4: printable text
+    r"|(\r\n|\r|\n)"                    # 5: line breaks
+    r"|(\x1b\[\?[0-9;]*[hl])"            # 6: private modes (cursor shown, sync, mouse...)
+    r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?|[\x00-\x1f\x7f])",
+    re.S,
+)
+_SCREEN_CHANGING_MODES = ("?1049", "?47", "?1047")  # another screen buffer: its cells are not ours
+_JOIN_GAP = 3  # unchanged cells re-sent rather than a cursor move (which costs about 7 bytes)
+
+Cell = tuple[str, str]  # (characters, SGR parameters since a reset); "" characters: a wide char's right half
+
+
+class ScreenDiff:
+    """Between Textual's frames and the terminal: only changed cells go out (see above)."""
+
+    def __init__(self, fileno: int | None = None) -> None:
+        self._fileno = fileno
+        self._lock = threading.Lock()
+        self._shown: dict[tuple[int, int], Cell] = {}  # what the terminal shows, where known
+        self._size: tuple[int, int] | None = None
+        self._style = ""  # the style Textual's stream is in
+        self._row = self._col = 0  # where Textual's stream writes (0-based)
+        self._at: tuple[int, int] | None = None  # where the terminal's cursor is, if known
+        self._term_style: str | None = None  # the terminal's current style, if known
+        self._pending: dict[tuple[int, int], Cell] = {}
+
+    def _forget(self) -> None:
+        self._shown.clear()
+        self._at = None
+        self._term_style = None
+
+    def _terminal_size(self) -> tuple[int, int] | None:
+        if self._fileno is None:
+            return None
+        try:
+            size = os.get_terminal_size(self._fileno)
+        except OSError:
+            return None
+        return size.lines, size.columns
+
+    def filter(self, text: str) -> str:
+        with self._lock:
+            size = self._terminal_size()
+            if size != self._size:
+                self._size = size
+                self._forget()
+            out: list[str] = []
+            for match in _TOKENS.finditer(text):
+                style, row, col, printable, breaks, mode, other = match.groups()
+                if style is not None:
+                    self._style = "" if style in ("", "0") else (
+                        style if self._style == "" else f"{self._style};{style}")
+                elif match.group(0)[-1:] == "H" and match.group(0).startswith("\x1b["):
+                    self._row, self._col = int(row or 1) - 1, int(col or 1) - 1
+                elif printable is not None:
+                    self._put(printable)
+                elif breaks is not None:
+                    if "\n" in breaks:
+                        self._row += 1
+                        if size is None or self._row >= size[0]:  # the screen scrolls
+                            self._flush(out)
+                            self._sync_style(out)
+                            out.append(match.group(0))
+                            self._forget()
+                            self._at = None
+                            continue
+                    self._col = 0
+                else:
+                    self._flush(out)
+                    self._sync_style(out)
+                    out.append(match.group(0))
+                    if other is not None or any(m in (mode or "") for m in _SCREEN_CHANGING_MODES):
+                        self._forget()  # an erase, a control, another buffer: the cells are unknown
+            self._flush(out)
+            self._sync_style(out)
+            if self._at != (self._row, self._col):
+                out.append(f"\x1b[{self._row + 1};{self._col + 1}H")
+                self._at = (self._row, self._col)
+            return "".join(out)
+
+    def _put(self, text: str) -> None:
+        pending, style = self._pending, self._style
+        for char in text:
+            width = cell_len(char)
+            if width == 0:  # a combining mark: part of the cell before
+                key = (self._row, self._col - 1)
+                chars, cell_style = pending.get(key, (None, style))
+                if chars:
+                    pending[key] = (chars + char, cell_style)
+                continue
+            pending[(self._row, self._col)] = (char, style)
+            if width == 2:
+                pending[(self._row, self._col + 1)] = ("", style)
+            self._col += width
+
+    def _sync_style(self, out: list[str]) -> None:
+        """The terminal in the stream's style: before anything let through, and at each write's end."""
+        if self._term_style != self._style:
+            out.append(f"\x1b[0;{self._style}m" if self._style else "\x1b[0m")
+            self._term_style = self._style
+
+    def _flush(self, out: list[str]) -> None:
+        pending, shown = self._pending, self._shown
+        if not pending:
+            return
+        changed = {key for key, cell in pending.items() if shown.get(key) != cell}
+        for row, col in list(changed):  # a wide character goes out whole, with both halves
+            left, right = (row, col - 1), (row, col + 1)
+            if pending[(row, col)][0] == "" or shown.get((row, col), ("x", ""))[0] == "":
+                if left in pending:
+                    changed.add(left)
+            if right in pending and shown.get(right, ("x", ""))[0] == "":
+                changed.add(right)
+        for key in sorted(changed):
+            row, col = key
+            chars, style = pending[key]
+            if not chars:  # a right half: its left half wrote it
+                continue
+            if self._at != key:
+                out.append(f"\x1b[{row + 1};{col + 1}H")
+            if style != self._term_style:
+                out.append(f"\x1b[0;{style}m" if style else "\x1b[0m")
+                self._term_style = style
+            out.append(chars)
+            self._at = (row, col + cell_len(chars))
+            if self._size is None or self._at[1] >= self._size[1]:
+                self._at = None  # the last column: where the cursor stands depends on the terminal
+        shown.update(pending)
+        pending.clear()
