@@ -34,6 +34,7 @@ class Workspace:
 
     folder: Path
     notes: dict[str, str] = field(default_factory=dict)
+    cache: dict[str, dict[str, float]] = field(default_factory=dict)  # figures measured together
     _big: Path | None = None
 
     def big_store(self) -> Path:

@@ -46,8 +46,8 @@ def sale_steps() -> list[Step]:
               Step("'2'", b"2"), Step("Enter quantity→validity", ENTER, "zone"),
               Step("Enter validity→payment", ENTER)]
     steps += [Step(f"'{c}'", c.encode()) for c in "12000"]
-    steps += [Step("Enter (pay)", ENTER), Step("F6", F6), Step("O (carnet 1)", b"o"), Step("O (carnet 2)", b"o"),
-              Step("F8", F8), Step("Ctrl+Q", CTRL_Q)]
+    steps += [Step("Enter (pay)", ENTER), Step("F6", F6), Step("O (carnet 1)", b"o"),
+              Step("O (carnet 2)", b"o"), Step("F8", F8), Step("Ctrl+Q", CTRL_Q)]
     return steps
 
 
