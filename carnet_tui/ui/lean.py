@@ -154,7 +154,7 @@ class ScreenDiff:
                 self._term_style = style
             out.append(chars)
             self._at = (row, col + cell_len(chars))
-            if self._size is None or self._at[1] >= self._size[1]:
+            if self._size is not None and self._at[1] >= self._size[1]:
                 self._at = None  # the last column: where the cursor stands depends on the terminal
         shown.update(pending)
         pending.clear()
