@@ -54,6 +54,7 @@ class ScreenDiff:
         self._at: tuple[int, int] | None = None  # where the terminal's cursor is, if known
         self._term_style: str | None = None  # the terminal's current style, if known
         self._pending: dict[tuple[int, int], Cell] = {}
+        self._cursor_shown = True  # until Textual hides it
 
     def _forget(self) -> None:
         self._shown.clear()
@@ -99,15 +100,22 @@ class ScreenDiff:
                 else:
                     self._flush(out)
                     self._sync_style(out)
+                    if mode in ("\x1b[?25h", "\x1b[?25l"):
+                        if mode == "\x1b[?25h":
+                            self._move_cursor(out)
+                        self._cursor_shown = mode == "\x1b[?25h"
                     out.append(match.group(0))
                     if other is not None or any(m in (mode or "") for m in _SCREEN_CHANGING_MODES):
                         self._forget()  # an erase, a control, another buffer: the cells are unknown
             self._flush(out)
-            self._sync_style(out)
-            if self._at != (self._row, self._col):
-                out.append(f"\x1b[{self._row + 1};{self._col + 1}H")
-                self._at = (self._row, self._col)
+            if self._cursor_shown:  # a hidden cursor may stand anywhere: it is moved when shown
+                self._move_cursor(out)
             return "".join(out)
+
+    def _move_cursor(self, out: list[str]) -> None:
+        if self._at != (self._row, self._col):
+            out.append(f"\x1b[{self._row + 1};{self._col + 1}H")
+            self._at = (self._row, self._col)
 
     def _put(self, text: str) -> None:
         pending, style = self._pending, self._style
@@ -130,6 +138,20 @@ class ScreenDiff:
             out.append(f"\x1b[0;{self._style}m" if self._style else "\x1b[0m")
             self._term_style = self._style
 
+    def _gap(self, row: int, col: int, budget: int) -> str | None:
+        """The unchanged cells between the cursor and ``col``, when re-sending them is cheaper than a
+        cursor move: plain narrow characters in the terminal's current style."""
+        if self._at is None or self._at[0] != row or not 0 < col - self._at[1] <= budget:
+            return None
+        chars = []
+        for at in range(self._at[1], col):
+            cell = self._pending.get((row, at)) or self._shown.get((row, at))
+            if cell is None or cell[1] != self._term_style or cell_len(cell[0]) != 1:
+                return None
+            chars.append(cell[0])
+        text = "".join(chars)
+        return text if len(text.encode()) < budget else None
+
     def _flush(self, out: list[str]) -> None:
         pending, shown = self._pending, self._shown
         if not pending:
@@ -148,7 +170,9 @@ class ScreenDiff:
             if not chars:  # a right half: its left half wrote it
                 continue
             if self._at != key:
-                out.append(f"\x1b[{row + 1};{col + 1}H")
+                move = f"\x1b[{row + 1};{col + 1}H"
+                gap = self._gap(row, col, len(move))
+                out.append(move if gap is None else gap)
             if style != self._term_style:
                 out.append(f"\x1b[0;{style}m" if style else "\x1b[0m")
                 self._term_style = style
