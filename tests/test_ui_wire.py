@@ -28,7 +28,7 @@ def cells(stream: str) -> dict[tuple[int, int], tuple[str, frozenset[str]]]:
             for param in sgr.split(";"):
                 if param in ("", "0"):
                     style = set()
-                else:
+                elif param not in ("39", "49"):  # the default colours: as after a reset
                     style.add(param)
         elif r is not None:
             row, col = int(r or 1) - 1, int(c or 1) - 1
@@ -83,6 +83,12 @@ def test_wide_characters_and_a_cell_changing_under_one() -> None:
     narrow = {0: [("39;49", "abXYZWcd")]}
     written = diff.filter(frame(wide)) + diff.filter(frame(narrow)) + diff.filter(frame(wide))
     assert cells(written) == cells(frame(wide) + frame(narrow) + frame(wide))
+
+
+def test_default_colours_written_or_reset_are_the_same_blank() -> None:
+    diff = ScreenDiff()
+    diff.filter("\x1b[1;1H\x1b[0m    ")
+    assert "\x1b[1;1H" not in diff.filter("\x1b[1;1H\x1b[39;49m    \x1b[0m")
 
 
 def test_anything_not_followed_is_let_through_and_the_next_frame_goes_whole() -> None:

@@ -32,11 +32,33 @@ _TOKENS = re.compile(
     r"|([^\x00-\x1f\x7f\x1b]+)"         # 4: printable text
     r"|(\r\n|\r|\n)"                    # 5: line breaks
     r"|(\x1b\[\?[0-9;]*[hl])"            # 6: private modes (cursor shown, sync, mouse...)
-    r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?|[\x00-\x1f\x7f])",
+    r"|(\x1b\][^\x07\x1b]*(?:\x07|\x1b\\))"  # 7: OSC (title, pointer shape): no cell changes
+    r"|(\x1b\[[0-?]*[ -/]*[@-~]|\x1b.?|[\x00-\x1f\x7f])",
     re.S,
 )
 _SCREEN_CHANGING_MODES = ("?1049", "?47", "?1047")  # another screen buffer: its cells are not ours
 _JOIN_GAP = 3  # unchanged cells re-sent rather than a cursor move (which costs about 7 bytes)
+
+def _canonical(params: str) -> str:
+    """SGR parameters as one style: a 0 clears what came before, the default colours (39, 49) are
+    no style at all, so "39;49" and a reset compare equal (a blank is a blank)."""
+    units: list[str] = []
+    parts = params.split(";")
+    at = 0
+    while at < len(parts):
+        part = parts[at]
+        if part in ("38", "48") and at + 1 < len(parts):  # extended colour: 5;n or 2;r;g;b
+            size = 3 if parts[at + 1] == "5" else 5
+            units.append(";".join(parts[at : at + size]))
+            at += size
+            continue
+        at += 1
+        if part in ("", "0"):
+            units.clear()
+        elif part not in ("39", "49"):
+            units.append(part)
+    return ";".join(units)
+
 
 Cell = tuple[str, str]  # (characters, SGR parameters since a reset); "" characters: a wide char's right half
 
@@ -78,10 +100,9 @@ class ScreenDiff:
                 self._forget()
             out: list[str] = []
             for match in _TOKENS.finditer(text):
-                style, row, col, printable, breaks, mode, other = match.groups()
+                style, row, col, printable, breaks, mode, _osc, other = match.groups()
                 if style is not None:
-                    self._style = "" if style in ("", "0") else (
-                        style if self._style == "" else f"{self._style};{style}")
+                    self._style = _canonical(f"{self._style};{style}" if style else "0")
                 elif match.group(0)[-1:] == "H" and match.group(0).startswith("\x1b["):
                     self._row, self._col = int(row or 1) - 1, int(col or 1) - 1
                 elif printable is not None:
@@ -107,6 +128,10 @@ class ScreenDiff:
                     out.append(match.group(0))
                     if other is not None or any(m in (mode or "") for m in _SCREEN_CHANGING_MODES):
                         self._forget()  # an erase, a control, another buffer: the cells are unknown
+                        if other == "\x1b[2J" and self._term_style == "" and size is not None:
+                            # erased in the default colours: every cell is a blank, known again
+                            self._shown.update(((r, c), (" ", "")) for r in range(size[0])
+                                               for c in range(size[1]))
             self._flush(out)
             if self._cursor_shown:  # a hidden cursor may stand anywhere: it is moved when shown
                 self._move_cursor(out)
