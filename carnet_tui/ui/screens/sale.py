@@ -175,6 +175,7 @@ class SaleScreen(RowActions):
         self.results_for: tuple[str, str] | None = None  # the (search text, type) the list shows
         # the line as left after a payment: F4 pays nothing until something is chosen again
         self.paid_line_state: tuple[object, ...] | None = None
+        self._defaults_of: int | None = None  # the carnet whose defaults the line holds
 
     @property
     def carnet_app(self) -> CarnetApp:
@@ -304,10 +305,14 @@ class SaleScreen(RowActions):
 
     @on(OptionList.OptionHighlighted, "#carnet-list")
     def model_highlighted(self) -> None:
+        model = self.current_model()
+        if model is not None and model.id == self._defaults_of:
+            return  # the message of a highlight already applied (the window's opening): no second load
         self.apply_model_defaults()
 
     def apply_model_defaults(self) -> None:
         model = self.current_model()
+        self._defaults_of = model.id if model else None
         box = self.query_one("#carnet-list")
         info = t("sale.model_info", count=model.billets_count, days=model.validity_days) if model else ""
         box.border_subtitle = info
