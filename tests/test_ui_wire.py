@@ -105,3 +105,11 @@ def test_a_printer_pass_through_block_is_left_untouched() -> None:
     diff.filter(frame(BOX))
     payload = "\x1b[5i\x1b@billet\x1bd\x03\x1dV\x00\x1b[4i"
     assert payload in diff.filter(payload)
+
+
+def test_a_pass_through_block_spread_over_writes_goes_out_byte_for_byte() -> None:
+    diff = ScreenDiff()
+    diff.filter(frame(BOX))
+    parts = ["\x1b[5i\x1b@Bil", "let \x1b[2;2H\x1bd\x03 no cell", "s\x1b[4i"]
+    assert "".join(diff.filter(part) for part in parts).endswith("".join(parts))
+    assert "╔" not in diff.filter(frame(BOX))  # the screen was not touched by the block

@@ -26,7 +26,6 @@ Screen.focused._repaint = False  # type: ignore[attr-defined]
 # Anything it does not follow exactly (an erase, a scroll, a control character, a resize) is let
 # through as written and it forgets what it knew: the next frame is then sent whole.
 _TOKENS = re.compile(
-    r"\x1b\[5i.*?\x1b\[4i|"               # printer pass-through (media copy): opaque
     r"\x1b\[([0-9;]*)m"                 # 1: a style (SGR)
     r"|\x1b\[(?:(\d*)(?:;(\d*))?)H"     # 2, 3: a cursor move (CUP)
     r"|([^\x00-\x1f\x7f\x1b]+)"         # 4: printable text
@@ -77,6 +76,7 @@ class ScreenDiff:
         self._term_style: str | None = None  # the terminal's current style, if known
         self._pending: dict[tuple[int, int], Cell] = {}
         self._cursor_shown = True  # until Textual hides it
+        self._copying = False  # inside a printer pass-through block
 
     def _forget(self) -> None:
         self._shown.clear()
@@ -93,49 +93,73 @@ class ScreenDiff:
         return size.lines, size.columns
 
     def filter(self, text: str) -> str:
+        """What to write for ``text``. A printer pass-through block (``CSI 5 i`` … ``CSI 4 i``, maybe
+        spread over several writes) goes out byte for byte, never read as cells."""
         with self._lock:
-            size = self._terminal_size()
-            if size != self._size:
-                self._size = size
-                self._forget()
             out: list[str] = []
-            for match in _TOKENS.finditer(text):
-                style, row, col, printable, breaks, mode, _osc, other = match.groups()
-                if style is not None:
-                    self._style = _canonical(f"{self._style};{style}" if style else "0")
-                elif match.group(0)[-1:] == "H" and match.group(0).startswith("\x1b["):
-                    self._row, self._col = int(row or 1) - 1, int(col or 1) - 1
-                elif printable is not None:
-                    self._put(printable)
-                elif breaks is not None:
-                    if "\n" in breaks:
-                        self._row += 1
-                        if size is None or self._row >= size[0]:  # the screen scrolls
-                            self._flush(out)
-                            self._sync_style(out)
-                            out.append(match.group(0))
-                            self._forget()
-                            self._at = None
-                            continue
-                    self._col = 0
-                else:
-                    self._flush(out)
-                    self._sync_style(out)
-                    if mode in ("\x1b[?25h", "\x1b[?25l"):
-                        if mode == "\x1b[?25h":
-                            self._move_cursor(out)
-                        self._cursor_shown = mode == "\x1b[?25h"
-                    out.append(match.group(0))
-                    if other is not None or any(m in (mode or "") for m in _SCREEN_CHANGING_MODES):
-                        self._forget()  # an erase, a control, another buffer: the cells are unknown
-                        if other == "\x1b[2J" and self._term_style == "" and size is not None:
-                            # erased in the default colours: every cell is a blank, known again
-                            self._shown.update(((r, c), (" ", "")) for r in range(size[0])
-                                               for c in range(size[1]))
-            self._flush(out)
-            if self._cursor_shown:  # a hidden cursor may stand anywhere: it is moved when shown
-                self._move_cursor(out)
+            while text:
+                if self._copying:
+                    end = text.find("\x1b[4i")
+                    if end < 0:
+                        out.append(text)
+                        break
+                    out.append(text[: end + 4])
+                    text = text[end + 4 :]
+                    self._copying = False
+                    continue
+                start = text.find("\x1b[5i")
+                if start < 0:
+                    out.append(self._filter(text))
+                    break
+                out.append(self._filter(text[:start]))
+                self._sync_style(out)
+                self._copying = True
+                text = text[start:]
             return "".join(out)
+
+    def _filter(self, text: str) -> str:
+        size = self._terminal_size()
+        if size != self._size:
+            self._size = size
+            self._forget()
+        out: list[str] = []
+        for match in _TOKENS.finditer(text):
+            style, row, col, printable, breaks, mode, _osc, other = match.groups()
+            if style is not None:
+                self._style = _canonical(f"{self._style};{style}" if style else "0")
+            elif match.group(0)[-1:] == "H" and match.group(0).startswith("\x1b["):
+                self._row, self._col = int(row or 1) - 1, int(col or 1) - 1
+            elif printable is not None:
+                self._put(printable)
+            elif breaks is not None:
+                if "\n" in breaks:
+                    self._row += 1
+                    if size is None or self._row >= size[0]:  # the screen scrolls
+                        self._flush(out)
+                        self._sync_style(out)
+                        out.append(match.group(0))
+                        self._forget()
+                        self._at = None
+                        continue
+                self._col = 0
+            else:
+                self._flush(out)
+                self._sync_style(out)
+                if mode in ("\x1b[?25h", "\x1b[?25l"):
+                    if mode == "\x1b[?25h":
+                        self._move_cursor(out)
+                    self._cursor_shown = mode == "\x1b[?25h"
+                out.append(match.group(0))
+                if other is not None or any(m in (mode or "") for m in _SCREEN_CHANGING_MODES):
+                    self._forget()  # an erase, a control, another buffer: the cells are unknown
+                    if other == "\x1b[2J" and self._term_style == "" and size is not None:
+                        # erased in the default colours: every cell is a blank, known again
+                        self._shown.update(((r, c), (" ", "")) for r in range(size[0])
+                                           for c in range(size[1]))
+        self._flush(out)
+        if self._cursor_shown:  # a hidden cursor may stand anywhere: it is moved when shown
+            self._move_cursor(out)
+        return "".join(out)
 
     def _move_cursor(self, out: list[str]) -> None:
         if self._at != (self._row, self._col):
@@ -187,8 +211,13 @@ class ScreenDiff:
             if pending[(row, col)][0] == "" or shown.get((row, col), ("x", ""))[0] == "":
                 if left in pending:
                     changed.add(left)
-            if right in pending and shown.get(right, ("x", ""))[0] == "":
-                changed.add(right)
+                else:
+                    shown.pop(left, None)  # half of a wide character overwritten: unknown now
+            if shown.get(right, ("x", ""))[0] == "":
+                if right in pending:
+                    changed.add(right)
+                else:
+                    shown.pop(right, None)
         for key in sorted(changed):
             row, col = key
             chars, style = pending[key]
