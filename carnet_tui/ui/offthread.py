@@ -104,6 +104,11 @@ def is_busy(owner: DOMNode) -> bool:
     return owner in _running
 
 
+def any_busy() -> bool:
+    """A write is under way somewhere (a payment dialog, the sale window): leaving waits for it."""
+    return any(owner.is_attached for owner in _running)
+
+
 async def run(
     owner: DOMNode,
     fn: Callable[[], T],
