@@ -226,3 +226,38 @@ async def test_void_and_new_client_wait_for_the_lock_with_the_screen_answering(u
             assert desk.poll() is None and app.screen is dialog
         await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
         assert Client.select().where(Client.name == "Zoe Nouvelle").count() == 1
+
+
+async def test_ctrl_q_while_a_second_payment_is_written_waits_for_it(ui_settings) -> None:
+    """The leave-sale question must not pop the payment dialog whose write is under way: its
+    Clôturer would race the payment (a line refused unseen after the cash was taken)."""
+    from carnet_tui.ui.screens.unclosed import LeaveSaleDialog
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pilot.press("f4")
+        await settle(pilot)
+        await type_text(pilot, "6000")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert sold_rows(app) == 1
+        await pick_manual_line(pilot, "1")
+        with lock_held(ui_settings.db, 2.0):
+            await pilot.press("f4")
+            await settle(pilot)
+            dialog = app.screen
+            assert isinstance(dialog, PaymentDialog)
+            await type_text(pilot, "6000")
+            await pilot.press("enter")
+            await wait_for(pilot, lambda: dialog.has_class("-busy"))
+            await pilot.press("ctrl+q", "c")
+            assert not isinstance(app.screen, LeaveSaleDialog)
+            assert app.screen is dialog and app.is_running
+        await wait_for(pilot, lambda: isinstance(app.screen, SaleScreen))
+        await settle(pilot)
+        assert SaleLine.select().count() == 2 and sold_rows(app) == 2
+        assert Sale.get().status == "open"
+        await pilot.press("ctrl+q")  # the write is over: now it asks
+        assert isinstance(app.screen, LeaveSaleDialog)

@@ -29,7 +29,9 @@ async def test_invoice_without_legal_ids_is_refused_in_the_window(ui_settings) -
         await pilot.press("f7")
         options = [option.id for option in app.screen.query_one("#menu").options]
         await pilot.press(*["down"] * options.index("invoice"), "enter")
-        await pilot.press("enter")  # first print: no reason asked
+        await settle(pilot)
+        # refused at once: no reason asked first, to be typed in vain
+        assert isinstance(app.screen, SaleScreen)
         table = app.screen.query_one("#sold-table")
         await wait_until(pilot, lambda: "Facture refusée" in str(table.border_subtitle))
         await settle(pilot)
@@ -61,3 +63,30 @@ async def test_file_printer_on_a_strangers_file_is_a_printer_error_with_retry(ui
         await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
     assert other.read_text() == "à garder\n"
     assert {b.print_state for b in Billet.select()} == {"unprinted"}
+
+
+async def test_a_damaged_page_met_while_printing_is_said_in_french_and_logged(ui_settings) -> None:
+    """A storage fault met by the print's reads (not a write) must not reach the cashier as
+    SQLite's English: the French refusal, the details in carnet.log."""
+    import contextlib
+    import sqlite3
+
+    from support.storage import damage_table
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await close_and_ask(pilot)
+        # the billets' pages into the file, then their table's root page damaged under the app
+        with contextlib.closing(sqlite3.connect(ui_settings.db)) as other:
+            other.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        damage_table(ui_settings.db, "billet")
+        await pilot.press("o")
+        await wait_until(pilot, lambda: app.screen.state == "failed")
+        shown = dialog_text(app, "#print-error")
+        # the French refusal first (SQLite's own words only as its detail, for the technician)
+        assert shown.split("\n")[1].startswith("Le fichier de la base de données est endommagé"), shown
+        assert (ui_settings.data_dir / "carnet.log").exists()
+        await pilot.press("p")

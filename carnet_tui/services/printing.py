@@ -462,6 +462,15 @@ def _invoice_data(sale: Sale, invoice: Invoice, settings: Settings, duplicate: b
     )
 
 
+def legal_ids_refusal(settings: Settings) -> DomainError | None:
+    """Why no invoice can be issued yet (the venue's legal IDs missing or placeholders), or None."""
+    missing = settings.venue.missing_legal_ids()
+    if not missing:
+        return None
+    labels = ", ".join(t(f"print.legal.{key}") for key in missing)
+    return DomainError("err.print.legal_ids", missing=labels)
+
+
 def print_invoice(
     sale_id: int, settings: Settings, reason: str = "", by: str | None = None, today: date | None = None
 ) -> str:
@@ -471,10 +480,9 @@ def print_invoice(
     (one transaction); the first successful print is the original; later ones are DUPLICATA and
     need a reason.
     """
-    missing = settings.venue.missing_legal_ids()
-    if missing:  # refused before the transaction: an invoice that cannot be issued takes no number
-        labels = ", ".join(t(f"print.legal.{key}") for key in missing)
-        raise DomainError("err.print.legal_ids", missing=labels)
+    refusal = legal_ids_refusal(settings)
+    if refusal is not None:  # before the transaction: a refused invoice takes no number
+        raise refusal
     page = _page(settings)
 
     def transaction() -> tuple[Invoice, bool]:

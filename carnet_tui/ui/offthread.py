@@ -27,6 +27,7 @@ from textual.worker import get_current_worker
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.logs import log_unexpected
 from carnet_tui.store import db as store
+from carnet_tui.store import faults
 from carnet_tui.texts import t
 from carnet_tui.ui.threads import close_thread_connection
 
@@ -74,6 +75,9 @@ def call(
         return Outcome(refusal=Refusal(getattr(exc, "message", None) or str(exc) or type(exc).__name__))
     except Exception as exc:  # noqa: BLE001 - anything else: logged, said in French, never a crash
         log = log_unexpected(exc, data_dir, doing or getattr(fn, "__qualname__", ""))
+        if faults.is_storage_error(exc):  # met by a read (writes refuse in store.write): said as such
+            refusal = faults.refusal(exc)
+            return Outcome(refusal=Refusal(refusal.message, refusal.key))
         if log is None:
             return Outcome(refusal=Refusal(t("err.unexpected.nolog", error=type(exc).__name__),
                                            "err.unexpected.nolog"))
@@ -102,6 +106,11 @@ _running: weakref.WeakSet[DOMNode] = weakref.WeakSet()  # owners with a write un
 
 def is_busy(owner: DOMNode) -> bool:
     return owner in _running
+
+
+def any_busy() -> bool:
+    """A write is under way somewhere (a payment dialog, the sale window): leaving waits for it."""
+    return any(owner.is_attached for owner in _running)
 
 
 async def run(

@@ -93,6 +93,13 @@ class UnclosedSales:
 
         if isinstance(self.screen, LeaveSaleDialog):
             return True  # already asked
+        from carnet_tui.ui import offthread
+
+        if offthread.any_busy():
+            # a payment or a close is being written: the key waits for it, as Escape does in the
+            # dialog (its Clôturer would pop that dialog and race the payment; Plus tard would quit
+            # before the window knows of it)
+            return True
         sale = self.held_unclosed_sale()
         if sale is None:
             return False

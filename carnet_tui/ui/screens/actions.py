@@ -96,6 +96,12 @@ class RowActions(Screen[None]):
         elif choice == "preview" and carnet is not None:
             self.show_preview(carnet)
         elif choice == "invoice":
+            from carnet_tui.services import printing
+
+            refusal = printing.legal_ids_refusal(self.app.settings)  # type: ignore[attr-defined]
+            if refusal is not None:  # said now, before a reason is typed in vain
+                self.say(refusal.message)
+                return
             self.app.push_screen(
                 ReasonDialog(t("actions.invoice") + f" · {target.label}", lambda reason: reason,
                              required=False),

@@ -26,7 +26,7 @@ from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
 from carnet_tui.ui.literal import literal
-from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection
+from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection  # noqa: F401 (sale.py takes it from here)
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
 CANCEL = Binding("escape", "cancel", t("key.cancel"), key_display=t("keycap.escape"))
@@ -538,22 +538,22 @@ class PrintCarnetDialog(ModalScreen[str]):
         from carnet_tui.services import printing
 
         worker = get_current_worker()
-        try:
-            printing.print_carnet(
+        # the printer's faults as it says them; a refusal, a storage fault met by a read, anything
+        # else (logged to carnet.log): in French, never SQLite's English, never a crash
+        outcome = offthread.call(
+            lambda: printing.print_carnet(
                 self.carnet_id,
                 self.settings,
                 on_progress=lambda done, total: self.app.call_from_thread(self.progress, done, total),
-            )
-        except printing.PrinterError as exc:
+            ),
+            data_dir=getattr(self.settings, "data_dir", None),
+            expected=(printing.PrinterError,),
+            doing="print_carnet",
+        )
+        if outcome.refusal is not None:
             if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, exc.message)
+                self.app.call_from_thread(self._failed, outcome.refusal.message)
             return
-        except Exception as exc:  # noqa: BLE001 - a printer fault must never crash the till
-            if not worker.is_cancelled:
-                self.app.call_from_thread(self._failed, str(exc) or type(exc).__name__)
-            return
-        finally:
-            _close_thread_connection()
         if not worker.is_cancelled:
             self.app.call_from_thread(self._done)
 
