@@ -125,11 +125,11 @@ def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     if missing := terminal_missing():  # the screen goes to stderr, the keys come from stdin
         raise DomainError("cli.no_terminal", streams=", ".join(t(f"cli.stream.{name}") for name in missing))
 
-    refusal = run_app(settings, open_store=lambda: _open_for_counter(settings))
+    refusal, status = run_app(settings, open_store=lambda: _open_for_counter(settings))
     if refusal:
         print(refusal, file=sys.stderr)
         return EXIT_REFUSED
-    return 0
+    return status
 
 
 def cmd_init(settings: Settings, args: argparse.Namespace) -> int:

@@ -142,7 +142,9 @@ def test_sigterm_and_sighup_restore_the_terminal_and_leave_the_sale_open(tmp_pat
     try:
         _open_sale_with_a_paid_line(term, db)
         term.kill(signum)
-        assert term.wait_exit(15) is not None, "still running after the signal"
+        status = term.wait_exit(15)
+        assert status is not None, "still running after the signal"
+        assert status == 128 + signum  # what a shell or a service manager expects of a signal
         _assert_restored(term.bytes())
     finally:
         term.stop()

@@ -243,8 +243,9 @@ def _unfinished_carnets() -> list:
         close_thread_connection()
 
 
-def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> str | None:
-    """Entry point of the CLI. ``open_store`` runs after the first frame; its refusal is returned."""
+def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> tuple[str | None, int]:
+    """Entry point of the CLI. ``open_store`` runs after the first frame. Returns its refusal and
+    the exit status (128 + the signal when a SIGTERM or SIGHUP ended the app, as a shell expects)."""
     app = CarnetApp(settings, open_store=open_store)
     app.run()
-    return app.refusal
+    return app.refusal, app.return_code or 0
