@@ -51,6 +51,13 @@ TEXTS: dict[str, str] = {
     ),
     "err.db.url": "Adresse de base de données non reconnue : {url}",
     "err.db.locked": "La base de données est occupée ; réessayez.",
+    "err.db.unreachable": (
+        "Le serveur de la base de données ne répond pas ({location}) : rien n'a été enregistré. "
+        "Vérifiez le réseau et le serveur, puis réessayez. PostgreSQL : {detail}"
+    ),
+    "err.db.driver": (
+        "Le pilote PostgreSQL n'est pas installé : pip install 'carnet-tui[postgresql]' ({url})."
+    ),
     "err.db.full": (
         "Disque plein : la base de données n'a rien enregistré. "
         "Libérez de la place sur le disque, puis réessayez."
