@@ -71,6 +71,8 @@ class FileStore(SqliteDatabase):
 
 # any constant: the key of the one write lock of a carnet database on a PostgreSQL server
 WRITE_LOCK_KEY = 0x6361726E6574  # "carnet"
+# how long a read waits for a server out of reach (restarting) before it is refused
+READ_WAIT_S = 15
 # how long a write waits for another desk's write before it says "busy" and tries again
 PG_LOCK_WAIT_MS = 2000
 
@@ -96,16 +98,27 @@ class ServerStore(PostgresqlDatabase):
 
     def execute_sql(self, sql, params=None):  # type: ignore[no-untyped-def]
         """A read outside a transaction whose connection was lost (the server restarted) is run
-        once more on a new connection: nothing was written, the desk goes on reading."""
-        try:
-            return super().execute_sql(sql, params)
-        except Exception as exc:
-            lost = faults.is_storage_error(exc) and faults.kind_of(exc) == "unreachable"
-            if self.in_transaction() or not lost:
-                raise
-            with contextlib.suppress(Exception):
-                self.close()
-            return super().execute_sql(sql, params)
+        again on a new connection while the server comes back (``READ_WAIT_S``); the thread's busy
+        hook hears of it; past that, a French refusal. Nothing was written: running it again is safe.
+        Inside a transaction the error goes up to ``store.write``, which runs it all again."""
+        started = time.monotonic()
+        while True:
+            try:
+                return super().execute_sql(sql, params)
+            except Exception as exc:
+                lost = faults.is_storage_error(exc) and faults.kind_of(exc) == "unreachable"
+                if self.in_transaction() or not lost:
+                    raise
+                with contextlib.suppress(Exception):
+                    self.close()
+                waited = time.monotonic() - started
+                if waited > READ_WAIT_S:
+                    raise faults.refusal(exc, _shown(self.database)) from exc
+                _busy.waiting = "unreachable"
+                hook = getattr(_busy, "hook", None)
+                if hook is not None:
+                    hook(waited)
+                time.sleep(0.25)
 
 
 def open_server(location: str) -> Database:
@@ -145,7 +158,7 @@ def connect(location: str | None = None, *, create_folder: bool = False) -> Data
             raise DomainError("err.db.readonly", path=location) from exc
         if faults.kind_of(exc) == "unreachable":
             detail = faults.detail_of(exc)
-            raise DomainError("err.db.unreachable", location=_shown(location), detail=detail) from exc
+            raise DomainError("err.db.unreachable", path=_shown(location), detail=detail) from exc
         raise
     return db
 
@@ -284,7 +297,7 @@ def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], Non
                 with contextlib.suppress(Exception):
                     db.close()  # the next attempt connects again
                 if waited > UNREACHABLE_WAIT_S:
-                    raise faults.refusal(exc, str(db.database)) from exc
+                    raise faults.refusal(exc, _shown(str(db.database))) from exc
                 if hook is not None:
                     hook(waited)
                 time.sleep(0.5)
@@ -292,7 +305,7 @@ def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], Non
             if kind != "busy":
                 # a full disk makes SQLite roll back by itself: peewee's own rollback then fails
                 # with "cannot rollback"; the refusal names the first error, not that one
-                raise faults.refusal(exc, str(db.database)) from exc
+                raise faults.refusal(exc, _shown(str(db.database))) from exc
             attempt += 1
             if attempt >= attempts:
                 raise DomainError("err.db.locked") from exc

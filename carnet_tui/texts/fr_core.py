@@ -52,7 +52,7 @@ TEXTS: dict[str, str] = {
     "err.db.url": "Adresse de base de données non reconnue : {url}",
     "err.db.locked": "La base de données est occupée ; réessayez.",
     "err.db.unreachable": (
-        "Le serveur de la base de données ne répond pas ({location}) : rien n'a été enregistré. "
+        "Le serveur de la base de données ne répond pas ({path}) : rien n'a été enregistré. "
         "Vérifiez le réseau et le serveur, puis réessayez. PostgreSQL : {detail}"
     ),
     "err.db.driver": (

@@ -82,17 +82,31 @@ def server() -> str:
                     "-o", options, "start"], cwd="/")
     _started.update(root=root, data=data, user=user, bins=bins)
     atexit.register(stop)
+    _watch(root, data, user, bins)
     _as_user(user, [str(bins / "createdb"), "-h", str(root), "-U", "postgres", DBNAME], cwd="/")
     url = f"postgresql://postgres@/{DBNAME}?host={root}"
     _started["url"] = url
     return url
 
 
+def _watch(root: Path, data: Path, user: str | None, bins: Path) -> None:
+    """Stop and remove the cluster when this process ends however it ends (kill -9, a timeout):
+    a detached shell polls our pid (atexit covers the normal exit, faster)."""
+    ctl = f"{bins / 'pg_ctl'} -D {data} -m immediate -w stop"
+    if user:
+        ctl = f"runuser -u {user} -- {ctl}"
+    script = (f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 1; done; "
+              f"[ -d {root} ] && {{ {ctl} >/dev/null 2>&1; rm -rf {root}; }}")
+    subprocess.Popen(["sh", "-c", script], stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL, start_new_session=True, cwd="/")
+
+
 def restart(timeout: float = 60) -> None:
     """Restart the server of ``server()`` (the drill of a server restarted during a sale)."""
     root, data, user, bins = (_started[k] for k in ("root", "data", "user", "bins"))
-    _as_user(user, [str(bins / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "-t", str(int(timeout)),
-                    "restart"], cwd="/")  # type: ignore[arg-type]
+    # -l: the new server must not inherit our pipes (run() would wait for them to close)
+    _as_user(user, [str(bins / "pg_ctl"), "-D", str(data), "-l", str(Path(str(root)) / "log"),  # type: ignore[arg-type]
+                    "-m", "fast", "-w", "-t", str(int(timeout)), "restart"], cwd="/")
 
 
 def stop() -> None:
