@@ -137,17 +137,21 @@ def open_server(location: str) -> Database:
                        application_name="carnet-tui")
 
 
+def open_location(location: str, *, create_folder: bool = False) -> Database:
+    """The store at ``location`` (a SQLite file or a server URL), not yet connected nor bound."""
+    path = sqlite_path(location)
+    if path is None:
+        return open_server(location)
+    if location == str(default_db_path()):
+        create_folder = True
+    check_sqlite_file(path, create_folder)
+    return FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
+
+
 def connect(location: str | None = None, *, create_folder: bool = False) -> Database:
     """Open (creating or upgrading) the store and bind the models to it."""
     location = resolve_location(location)
-    path = sqlite_path(location)
-    if path is not None:
-        if location == str(default_db_path()):
-            create_folder = True
-        check_sqlite_file(path, create_folder)
-        db: Database = FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
-    else:
-        db = open_server(location)
+    db = open_location(location, create_folder=create_folder)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)

@@ -174,6 +174,16 @@ TEXTS: dict[str, str] = {
     "cli.help.demo_clients": "ajouter des clients fictifs en masse (essais de charge)",
     "cli.help.count": "nombre de clients à ajouter",
     "cli.help.seed": "graine du tirage (même graine, mêmes noms)",
+    "cli.help.copy": (
+        "copier toute la base (ventes, carnets, clients, compteurs, réglages) vers une base vide : "
+        "de SQLite vers PostgreSQL ou l'inverse"
+    ),
+    "cli.help.copy_from": "base à copier (fichier SQLite ou postgresql://...)",
+    "cli.help.copy_to": "base vide qui la reçoit (fichier SQLite ou postgresql://...)",
+    "cli.copy.done": "Copie terminée : {sales} vente(s), {carnets} carnet(s), {billets} billet(s), "
+    "{clients} client(s), {rows} ligne(s) en tout.",
+    "err.copy.not_empty": "La base {location} n'est pas vide : la copie ne va que vers une base vide.",
+    "err.copy.same": "La base à copier et la base qui la reçoit sont la même : {location}",
     "cli.init.done": "Base de données prête : {location} (schéma {version}).",
     "cli.demo.loaded": (
         "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.\n"
