@@ -177,3 +177,22 @@ def test_search_finds_on_postgresql_what_sqlite_finds_on_the_demo_data(pg_url: s
     assert found["pg"] == found["sqlite"]
     assert found["pg"][("élodie cher", None)] == ["Élodie Chérif"]
     assert sum(len(v) for v in found["pg"].values()) > len(QUERIES)
+
+
+def test_a_write_waiting_for_another_desks_write_is_retried_and_said_busy(pg_url: str) -> None:
+    import threading
+
+    from carnet_tui.store.models import Setting
+
+    store.connect(pg_url)
+    other = pg.connect_raw(pg_url)  # another desk, in the middle of a write transaction
+    other.autocommit = False
+    other.execute("SELECT pg_advisory_xact_lock(%s)", (store.WRITE_LOCK_KEY,))
+    threading.Timer(1.0, other.commit).start()
+    heard: list[tuple[float, str]] = []
+    store.write(lambda: Setting.create(key="essai", value="1"),
+                on_busy=lambda s: heard.append((s, store.waiting_for())))
+    other.close()
+    assert heard and {kind for _, kind in heard} == {"busy"}  # said "occupée", never an error
+    assert 0.5 < heard[-1][0] < 5
+    assert Setting.get_by_id("essai").value == "1"

@@ -125,12 +125,12 @@ def open_server(location: str) -> Database:
     """A PostgreSQL URL (``postgresql://user:password@host:port/name``, ``?host=/socket/folder``)."""
     from urllib.parse import urlsplit
 
+    if urlsplit(location).scheme not in ("postgresql", "postgres"):
+        raise DomainError("err.db.url", url=_shown(location))
     try:
         import psycopg  # noqa: F401
     except ImportError as exc:
-        raise DomainError("err.db.driver", url=location) from exc
-    if urlsplit(location).scheme not in ("postgresql", "postgres"):
-        raise DomainError("err.db.url", url=location)
+        raise DomainError("err.db.driver", url=_shown(location)) from exc
     # the whole URL goes to libpq (peewee hands it over as is); autoconnect: a lost connection is
     # opened again at the next query (the server restarted)
     return ServerStore("postgresql://" + location.split("://", 1)[1], connect_timeout=5,
