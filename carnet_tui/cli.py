@@ -34,7 +34,7 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
     _global_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="{run,init,import,demo-clients}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,init,import,demo-clients,copy}")
 
     run = commands.add_parser("run", help=t("cli.help.run"))
     _global_options(run, suppress=True)
@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     _global_options(gen, suppress=True)
     gen.add_argument("--count", type=int, default=10_000, help=t("cli.help.count"))
     gen.add_argument("--seed", type=int, default=0, help=t("cli.help.seed"))
+
+    copy = commands.add_parser("copy", help=t("cli.help.copy"))
+    copy.add_argument("--from", dest="copy_from", required=True, metavar="URL", help=t("cli.help.copy_from"))
+    copy.add_argument("--to", dest="copy_to", required=True, metavar="URL", help=t("cli.help.copy_to"))
     return parser
 
 
@@ -164,11 +168,21 @@ def cmd_demo_clients(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_copy(settings: Settings, args: argparse.Namespace) -> int:
+    from carnet_tui.store.copy import copy_store
+
+    counts = copy_store(args.copy_from, args.copy_to)
+    print(t("cli.copy.done", sales=counts["sale"], carnets=counts["carnet"], billets=counts["billet"],
+            clients=counts["client"], rows=sum(counts.values())))
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "run": cmd_run,
     "init": cmd_init,
     "import": cmd_import,
     "demo-clients": cmd_demo_clients,
+    "copy": cmd_copy,
 }
 
 

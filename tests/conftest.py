@@ -17,10 +17,38 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def connected(db_path: Path):
-    database = store.connect(str(db_path))
+def connected(store_location: str):
+    database = store.connect(store_location)
     yield database
     database.close()
+
+
+# --- the two stores (issue 9): a module marked ``both_stores`` runs on SQLite and PostgreSQL ------
+
+STORE_KINDS = ("sqlite", "pg")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "store_kind" in metafunc.fixturenames and metafunc.definition.get_closest_marker("both_stores"):
+        metafunc.parametrize("store_kind", STORE_KINDS, indirect=True)
+
+
+@pytest.fixture
+def store_kind(request: pytest.FixtureRequest) -> str:
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture
+def store_location(store_kind: str, db_path: Path) -> str:
+    """Where the test's store is: a new SQLite file, or the emptied PostgreSQL test database."""
+    if store_kind == "sqlite":
+        return str(db_path)
+    from support import pg
+
+    if not pg.available():
+        pytest.skip("PostgreSQL is not installed here (set CARNET_TEST_PG or install postgresql)")
+    store.close()
+    return pg.fresh_database()
 
 
 @dataclass

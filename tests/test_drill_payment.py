@@ -113,8 +113,9 @@ def check_store(path: str) -> dict[str, int]:
     """Open the file afresh and check every invariant a crash could break. Returns counts."""
     store.connect(path)
     try:
-        assert _rows("PRAGMA integrity_check") == [("ok",)]
-        assert _rows("PRAGMA foreign_key_check") == []
+        if not path.startswith("postgresql://"):  # a server checks its foreign keys at each write
+            assert _rows("PRAGMA integrity_check") == [("ok",)]
+            assert _rows("PRAGMA foreign_key_check") == []
         for table in ("carnet", "billet"):
             dupes = _rows(f"SELECT number FROM {table} GROUP BY number HAVING COUNT(*) > 1")
             assert dupes == [], f"{table} numbers twice: {dupes[:5]}"
@@ -138,7 +139,7 @@ def check_store(path: str) -> dict[str, int]:
             'SELECT c.id, c.number, c.billets_count, c."index", s.number, s.sale_date,'
             " COUNT(b.id), MIN(b.seq), MAX(b.seq)"
             " FROM carnet c JOIN sale s ON s.id = c.sale_id LEFT JOIN billet b ON b.carnet_id = c.id"
-            " GROUP BY c.id"
+            " GROUP BY c.id, s.number, s.sale_date"
         )
         for _cid, number, count, index, sale_number, sale_date, billets, first, last in carnets:
             assert (billets, first, last) == (count, 1, count), f"carnet {number}: {billets}/{count} billets"

@@ -21,6 +21,7 @@ from carnet_tui.domain.money import parse_amount
 from carnet_tui.domain.payment import PaymentInput
 from carnet_tui.services import catalog, clients, sales
 from carnet_tui.store import db as store
+from carnet_tui.store import dialect
 from carnet_tui.store.models import TABLES, CarnetModel, Tariff, database
 
 EXAMPLES = settings(
@@ -132,7 +133,8 @@ hostile_value = st.one_of(
 
 def _counts() -> dict[str, int]:
     found = {m._meta.table_name: m.select().count() for m in TABLES}
-    found["client_fts"] = database.obj.execute_sql("SELECT COUNT(*) FROM client_fts").fetchone()[0]
+    search = "client_fts" if dialect.current().name == "sqlite" else "client_search"
+    found[search] = database.obj.execute_sql(f"SELECT COUNT(*) FROM {search}").fetchone()[0]
     return found
 
 
@@ -157,9 +159,19 @@ class Store:
         store.connect(self.path)
 
 
-@pytest.fixture(scope="module")
-def hostile_store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    path = str(tmp_path_factory.mktemp("hostile") / "hostile.db")
+@pytest.fixture(scope="module", params=["sqlite", "pg"])
+def hostile_store(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Store]:
+    if request.param == "pg":  # the same properties on a PostgreSQL server (issue 9)
+        from support import pg
+
+        if not pg.available():
+            pytest.skip("PostgreSQL is not installed here")
+        store.close()
+        path = pg.fresh_database()
+    else:
+        path = str(tmp_path_factory.mktemp("hostile") / "hostile.db")
     store.connect(path)
 
     def seed() -> tuple[int, int]:

@@ -9,7 +9,10 @@ import pytest
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.services import catalog, clients, demo
 from carnet_tui.services.importing import ImportRejected, import_files, read_file
+from carnet_tui.store import dialect
 from carnet_tui.store.models import CarnetModel, Client, Tariff, database
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 CLIENTS_CSV = """name,phone,member_number,beneficiary_type,note
 Élodie Chérif,06 57 99 84 82,abo-0001,a,
@@ -56,7 +59,10 @@ def write(tmp_path: Path, name: str, text: str) -> Path:
 
 def snapshot() -> tuple:
     """Every row an import could touch, to prove a refused import changed nothing."""
-    fts = database.obj.execute_sql("SELECT rowid, text FROM client_fts ORDER BY rowid").fetchall()
+    if dialect.current().name == "sqlite":
+        fts = database.obj.execute_sql("SELECT rowid, text FROM client_fts ORDER BY rowid").fetchall()
+    else:
+        fts = database.obj.execute_sql("SELECT client_id, words FROM client_search ORDER BY 1").fetchall()
     return (
         list(Client.select().order_by(Client.id).tuples()),
         list(CarnetModel.select().order_by(CarnetModel.id).tuples()),

@@ -8,10 +8,13 @@ import sys
 import textwrap
 import threading
 
+import pytest
 from test_print_support import billet_numbers, manual_sale, parse, settings_for
 
 from carnet_tui.services import printing, sales
 from carnet_tui.store import db as store
+
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
 
 DESK = textwrap.dedent(
     """
@@ -28,13 +31,13 @@ DESK = textwrap.dedent(
 )
 
 
-def test_two_desks_on_one_carnet_never_print_an_original_twice(manual_catalog, tmp_path, db_path):
+def test_two_desks_on_one_carnet_never_print_an_original_twice(manual_catalog, tmp_path, store_location):
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
     store.close()
     outputs = [tmp_path / f"desk{k}.bin" for k in (1, 2)]  # new files: file: creates them
     desks = [
-        subprocess.Popen([sys.executable, "-c", DESK, str(db_path), str(carnet.carnet_id), str(out)],
+        subprocess.Popen([sys.executable, "-c", DESK, store_location, str(carnet.carnet_id), str(out)],
                          stderr=subprocess.PIPE, text=True)
         for out in outputs
     ]

@@ -15,6 +15,8 @@ from carnet_tui.printing.devices import spool_path
 from carnet_tui.services import printing, sales
 from carnet_tui.store.models import Billet, Counter, Invoice, PrintJournal, ReprintLog, Sale
 
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
+
 
 def _file(tmp_path, name="out.bin"):
     path = tmp_path / name

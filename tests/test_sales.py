@@ -12,6 +12,8 @@ from carnet_tui.domain.payment import PaymentInput
 from carnet_tui.services import catalog, clients, sales
 from carnet_tui.store.models import Billet, Carnet, Counter, Payment, Sale, SaleLine, Void
 
+pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
+
 DAY = date(2019, 12, 20)
 
 

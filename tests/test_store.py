@@ -84,6 +84,7 @@ def test_unknown_url_is_refused():
         store.connect("mongodb://localhost/x")
 
 
+@pytest.mark.both_stores
 def test_write_rolls_back_everything(connected):
     def half_then_fail():
         Client.create(name="X", beneficiary_type="V")
@@ -94,6 +95,7 @@ def test_write_rolls_back_everything(connected):
     assert Client.select().count() == 0
 
 
+@pytest.mark.both_stores
 def test_a_failing_write_is_a_clear_refusal_and_rolls_back(connected):
     from peewee import OperationalError
 
@@ -107,6 +109,7 @@ def test_a_failing_write_is_a_clear_refusal_and_rolls_back(connected):
     assert Client.select().count() == 0
 
 
+@pytest.mark.both_stores
 def test_any_other_storage_error_is_a_french_refusal_with_sqlite_words(connected):
     from peewee import InternalError
 

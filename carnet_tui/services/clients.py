@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from peewee import IntegrityError, SqliteDatabase
+from peewee import IntegrityError
 
-from carnet_tui.domain.clients import ClientInput, check_client, search_tokens, searchable_text
+from carnet_tui.domain.clients import ClientInput, check_client, search_tokens
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.rules import check_beneficiary_type, check_id
 from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
+from carnet_tui.store import dialect
 from carnet_tui.store.models import Client, database
 
 SEARCH_MAX_CHARS = 200
@@ -31,62 +32,25 @@ def _view(row: Client) -> ClientView:
                       row.beneficiary_type)
 
 
-def _fts_query(text: str) -> str | None:
-    tokens = search_tokens(text)
-    if not tokens:
-        return None
-    # each token quoted (no FTS syntax can leak in) and prefix-matched
-    return " ".join(f'"{tok}"*' for tok in tokens)
-
-
 def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> list[ClientView]:
     """Clients whose name, phone or member number start with every typed word, accents ignored."""
     if len(text) > SEARCH_MAX_CHARS:
         raise DomainError("err.search.too_long", field="search")
     limit = max(1, min(limit, 200)) if isinstance(limit, int) else 20
     text = clean_text(text)
-    query = _fts_query(text)
-    if query is None:
+    if not search_tokens(text):
         rows = Client.select().order_by(Client.name).limit(limit)
         if beneficiary_type:
             rows = rows.where(Client.beneficiary_type == check_beneficiary_type(beneficiary_type))
         return [_view(r) for r in rows]
-    if not isinstance(database.obj, SqliteDatabase):
-        return _search_like(text, beneficiary_type, limit)
-    sql = "SELECT c.id, c.name, c.phone, c.member_number, c.beneficiary_type FROM client_fts f " \
-        "JOIN client c ON c.id = f.rowid WHERE client_fts MATCH ?"
-    params: list[object] = [query]
-    if beneficiary_type:
-        sql += " AND c.beneficiary_type = ?"
-        params.append(check_beneficiary_type(beneficiary_type))
-    # no ORDER BY rank: sorting every match of a one-letter prefix costs more than the cashier waits
-    sql += " LIMIT ?"
-    params.append(limit)
-    rows = database.obj.execute_sql(sql, params).fetchall()
-    views = [ClientView(r[0], clean_text(r[1]), clean_text(r[2]), clean_text(r[3]), r[4]) for r in rows]
+    kind = check_beneficiary_type(beneficiary_type) if beneficiary_type else None
+    found = dialect.current().search_clients(database.obj, text, kind, limit)
+    views = [ClientView(r[0], clean_text(r[1]), clean_text(r[2]), clean_text(r[3]), r[4]) for r in found]
     return sorted(views, key=lambda v: v.name.casefold())
 
 
-def _search_like(text: str, beneficiary_type: str | None, limit: int) -> list[ClientView]:
-    rows = Client.select().limit(limit).order_by(Client.name)
-    for token in search_tokens(text):
-        escaped = token.replace("\\", "\\\\").replace("%", "\\%")
-        rows = rows.where(
-            Client.name.contains(escaped)
-            | Client.phone.startswith(escaped)
-            | Client.member_number.startswith(escaped.upper())
-        )
-    if beneficiary_type:
-        rows = rows.where(Client.beneficiary_type == check_beneficiary_type(beneficiary_type))
-    return [_view(r) for r in rows]
-
-
 def index_client(client_id: int, name: str, phone: str, member_number: str) -> None:
-    if isinstance(database.obj, SqliteDatabase):
-        database.obj.execute_sql(
-            "INSERT OR REPLACE INTO client_fts(rowid, text) VALUES (?, ?)",
-            (client_id, searchable_text(name, phone, member_number)),
-        )
+    dialect.current().index_clients(database.obj, [(client_id, name, phone, member_number)])
 
 
 def insert_client(data: ClientInput) -> int:

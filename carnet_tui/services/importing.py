@@ -15,14 +15,15 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peewee import SqliteDatabase, chunked, fn
+from peewee import chunked
 
-from carnet_tui.domain.clients import ClientInput, check_client, searchable_text
+from carnet_tui.domain.clients import ClientInput, check_client
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import parse_amount
 from carnet_tui.domain.rules import BENEFICIARY_TYPES, check_validity_days
 from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
+from carnet_tui.store import dialect
 from carnet_tui.store.models import CarnetModel, Client, Tariff, database, now
 from carnet_tui.texts import t
 
@@ -506,29 +507,13 @@ def _check_store(batch: ImportBatch) -> None:
 def bulk_insert_clients(inputs: Sequence[ClientInput]) -> int:
     """Insert checked clients and their search rows inside the caller's transaction, fast."""
     db = database.obj
-    if not isinstance(db, SqliteDatabase):
-        from carnet_tui.services.clients import insert_client
-
-        for data in inputs:
-            insert_client(data)
-        return len(inputs)
-    # explicit ids (the writer holds the lock) so the search rows can be written in bulk too
-    start = (Client.select(fn.MAX(Client.id)).scalar() or 0) + 1
-    created = now().isoformat(sep=" ")  # peewee's own text form of a DateTimeField
-    rows = [
-        (start + i, c.name, c.phone, c.member_number or None, c.beneficiary_type, c.note, created)
-        for i, c in enumerate(inputs)
-    ]
-    # plain executemany: building peewee's multi-row INSERT costs more than SQLite's work here
-    db.cursor().executemany(
-        f"INSERT INTO {Client._meta.table_name} "
-        "(id, name, phone, member_number, beneficiary_type, note, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        rows,
+    store_dialect = dialect.of(db)
+    created = now()
+    rows = [(c.name, c.phone, c.member_number or None, c.beneficiary_type, c.note, created) for c in inputs]
+    ids = store_dialect.insert_clients(db, rows)
+    store_dialect.index_clients(
+        db, [(cid, c.name, c.phone, c.member_number) for cid, c in zip(ids, inputs, strict=True)]
     )
-    search_rows = [
-        (start + i, searchable_text(c.name, c.phone, c.member_number)) for i, c in enumerate(inputs)
-    ]
-    db.cursor().executemany("INSERT OR REPLACE INTO client_fts(rowid, text) VALUES (?, ?)", search_rows)
     return len(inputs)
 
 

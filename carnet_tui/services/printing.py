@@ -541,7 +541,7 @@ def unfinished_carnets() -> list[CarnetStatus]:
     found = sales._carnet_statuses(
         # the first test reads the partial index of unsent billets; the others only those carnets'
         # sale row and billets (by key), never the whole table that grows by 15 rows a carnet
-        "l.voided = 0 AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'sent') "
+        "NOT l.voided AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'sent') "
         "AND (EXISTS (SELECT 1 FROM sale s WHERE s.id = c.sale_id AND s.status = 'closed') "
         "OR EXISTS (SELECT 1 FROM billet b2 WHERE b2.carnet_id = c.id AND b2.print_state != 'unprinted'))",
         (),

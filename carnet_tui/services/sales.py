@@ -23,6 +23,7 @@ from carnet_tui.domain.rules import (
 )
 from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
+from carnet_tui.store import dialect
 from carnet_tui.store.models import (
     Billet,
     CarnetModel,
@@ -32,7 +33,6 @@ from carnet_tui.store.models import (
     SaleLine,
     Tariff,
     Void,
-    database,
     now,
 )
 from carnet_tui.store.models import Carnet as CarnetRow
@@ -210,8 +210,9 @@ def pay_line(
                 }
                 for seq in range(1, model.billets_count + 1)
             )
-        for start in range(0, len(billets), 300):  # SQLite caps bound variables per statement
-            Billet.insert_many(billets[start : start + 300]).execute()
+        step = dialect.current().insert_rows  # the store caps bound variables per statement
+        for start in range(0, len(billets), step):
+            Billet.insert_many(billets[start : start + step]).execute()
         return PaidLine(sale.id, sale.number, line.id, numbers, total, checked)
 
     return store.write(transaction)
@@ -312,21 +313,21 @@ def get_sale(sale_id: int) -> SaleView:
 _CARNETS_SQL = """
 SELECT c.id, c.number, l.id, c.sale_id, l.model_name, COALESCE(k.name, ''), l.beneficiary_type,
        l.tariff_label, l.unit_price_cents, c.valid_until, c.billets_count,
-       SUM(b.print_state = 'sent'), SUM(b.print_state = 'pending'), l.voided
+       SUM(CASE WHEN b.print_state = 'sent' THEN 1 ELSE 0 END),
+       SUM(CASE WHEN b.print_state = 'pending' THEN 1 ELSE 0 END), l.voided
 FROM carnet c
 JOIN sale_line l ON l.id = c.line_id
 LEFT JOIN client k ON k.id = l.client_id
 JOIN billet b ON b.carnet_id = c.id
 WHERE {where}
-GROUP BY c.id
+GROUP BY c.id, l.id, k.name
 ORDER BY c.sale_id, c."index"
 """
 
 
 def _carnet_statuses(where: str, params: tuple[object, ...]) -> list[CarnetStatus]:
-    cursor = database.obj.execute_sql(_CARNETS_SQL.format(where=where), params)
     result = []
-    for row in cursor.fetchall():
+    for row in dialect.rows(_CARNETS_SQL.format(where=where), params):
         until = row[9] if isinstance(row[9], date) else date.fromisoformat(str(row[9]))
         result.append(
             CarnetStatus(
@@ -384,11 +385,11 @@ class SaleSummary:
 
 _SUMMARY_SQL = """
 SELECT s.id, s.number, s.sale_date, s.cashier, s.status,
-       (SELECT COALESCE(SUM(l.total_cents), 0) FROM sale_line l WHERE l.sale_id = s.id AND l.voided = 0),
+       (SELECT COALESCE(SUM(l.total_cents), 0) FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided),
        (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
-         WHERE c.sale_id = s.id AND l.voided = 0 AND b.print_state = 'sent'),
+         WHERE c.sale_id = s.id AND NOT l.voided AND b.print_state = 'sent'),
        (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
-         WHERE c.sale_id = s.id AND l.voided = 0)
+         WHERE c.sale_id = s.id AND NOT l.voided)
 FROM sale s
 WHERE s.number IS NOT NULL {where}
 ORDER BY s.number DESC
@@ -414,9 +415,8 @@ def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]
         else:  # only digits, letters and dashes got here: no LIKE wildcard can be in the text
             where = "AND s.id IN (SELECT sale_id FROM carnet WHERE number LIKE ?)"
             params.append(f"%{text}%")
-    cursor = database.obj.execute_sql(_SUMMARY_SQL.format(where=where), (*params, limit))
     result = []
-    for row in cursor.fetchall():
+    for row in dialect.rows(_SUMMARY_SQL.format(where=where), (*params, limit)):
         day = row[2]
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day))

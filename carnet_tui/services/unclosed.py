@@ -12,7 +12,7 @@ from datetime import date
 
 from carnet_tui.domain.rules import check_id
 from carnet_tui.services import sales
-from carnet_tui.store.models import database
+from carnet_tui.store import dialect
 
 OFFER_MAX = 20
 
@@ -31,10 +31,10 @@ class UnclosedSale:
 
 _UNCLOSED_SQL = """
 SELECT s.id, s.number, s.sale_date, s.cashier,
-       (SELECT SUM(l.total_cents) FROM sale_line l WHERE l.sale_id = s.id AND l.voided = 0)
+       (SELECT SUM(l.total_cents) FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided)
 FROM sale s
 WHERE s.status = 'open' AND s.number IS NOT NULL {where}
-  AND EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id AND l.voided = 0)
+  AND EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided)
 ORDER BY s.number
 LIMIT ?
 """
@@ -45,9 +45,9 @@ def _carnet_numbers(sale_id: int) -> tuple[str, ...]:
 
 
 def _rows(where: str, params: tuple[object, ...], limit: int) -> list[UnclosedSale]:
-    cursor = database.obj.execute_sql(_UNCLOSED_SQL.format(where=where), (*params, limit))
     found = []
-    for sale_id, number, day, cashier, total in cursor.fetchall():
+    rows = dialect.rows(_UNCLOSED_SQL.format(where=where), (*params, limit))
+    for sale_id, number, day, cashier, total in rows:
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day))
         found.append(UnclosedSale(sale_id, number, day, cashier, int(total or 0), _carnet_numbers(sale_id)))

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sqlite3
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-from peewee import Database, DatabaseError, OperationalError, SqliteDatabase
+from peewee import Database, OperationalError, PostgresqlDatabase, SqliteDatabase
 
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.store import faults, models
+from carnet_tui.store import dialect, faults, models
 from carnet_tui.store.location import (  # noqa: F401 (re-exported: callers know them from here)
     SCHEMA_VERSION,
     check_sqlite_file,
@@ -69,22 +69,89 @@ class FileStore(SqliteDatabase):
             raise DomainError("err.db.gone", path=path)
 
 
+# any constant: the key of the one write lock of a carnet database on a PostgreSQL server
+WRITE_LOCK_KEY = 0x6361726E6574  # "carnet"
+# how long a read waits for a server out of reach (restarting) before it is refused
+READ_WAIT_S = 15
+# how long a write waits for another desk's write before it says "busy" and tries again
+PG_LOCK_WAIT_MS = 2000
+
+
+class ServerStore(PostgresqlDatabase):
+    """A PostgreSQL database where, like SQLite's BEGIN IMMEDIATE, one desk writes at a time.
+
+    Every transaction (peewee's atomic(), not its savepoints) takes one advisory lock first, in
+    READ COMMITTED. Why not SERIALIZABLE alone: the services were written against SQLite's single
+    writer (check the sale is open, then add a line; read the counter, then number the carnets),
+    and under SSI every pair of desks paying at once would conflict on the sale counter and be
+    retried; with the lock, each write sees every earlier commit (a statement's snapshot is taken
+    after the lock is granted), writes are a few milliseconds, and reads never wait (MVCC). A lock
+    wait over ``lock_timeout``, a deadlock or a serialization failure (a write made outside
+    ``store.write``) is retried by ``store.write`` like SQLite's "database is locked".
+    """
+
+    def begin(self, isolation_level=None):  # type: ignore[no-untyped-def]
+        super().begin(isolation_level)
+        wait = PG_LOCK_WAIT_MS if getattr(_busy, "hook", None) is None else BUSY_POLL_MS
+        self.cursor().execute(f"SET LOCAL lock_timeout = {int(wait)}")
+        self.cursor().execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK_KEY,))
+
+    def execute_sql(self, sql, params=None):  # type: ignore[no-untyped-def]
+        """A read outside a transaction whose connection was lost (the server restarted) is run
+        again on a new connection while the server comes back (``READ_WAIT_S``); the thread's busy
+        hook hears of it; past that, a French refusal. Nothing was written: running it again is safe.
+        Inside a transaction the error goes up to ``store.write``, which runs it all again."""
+        started = time.monotonic()
+        while True:
+            try:
+                return super().execute_sql(sql, params)
+            except Exception as exc:
+                lost = faults.is_storage_error(exc) and faults.kind_of(exc) == "unreachable"
+                if self.in_transaction() or not lost:
+                    raise
+                with contextlib.suppress(Exception):
+                    self.close()
+                waited = time.monotonic() - started
+                if waited > READ_WAIT_S:
+                    raise faults.refusal(exc, _shown(self.database)) from exc
+                _busy.waiting = "unreachable"
+                hook = getattr(_busy, "hook", None)
+                if hook is not None:
+                    hook(waited)
+                time.sleep(0.25)
+
+
+def open_server(location: str) -> Database:
+    """A PostgreSQL URL (``postgresql://user:password@host:port/name``, ``?host=/socket/folder``)."""
+    from urllib.parse import urlsplit
+
+    if urlsplit(location).scheme not in ("postgresql", "postgres"):
+        raise DomainError("err.db.url", url=_shown(location))
+    try:
+        import psycopg  # noqa: F401
+    except ImportError as exc:
+        raise DomainError("err.db.driver", url=_shown(location)) from exc
+    # the whole URL goes to libpq (peewee hands it over as is); autoconnect: a lost connection is
+    # opened again at the next query (the server restarted)
+    return ServerStore("postgresql://" + location.split("://", 1)[1], connect_timeout=5,
+                       application_name="carnet-tui")
+
+
+def open_location(location: str, *, create_folder: bool = False) -> Database:
+    """The store at ``location`` (a SQLite file or a server URL), not yet connected nor bound."""
+    path = sqlite_path(location)
+    if path is None:
+        return open_server(location)
+    if location == str(default_db_path()):
+        create_folder = True
+    check_sqlite_file(path, create_folder)
+    return FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
+
+
 def connect(location: str | None = None, *, create_folder: bool = False) -> Database:
     """Open (creating or upgrading) the store and bind the models to it."""
     location = resolve_location(location)
-    path = sqlite_path(location)
-    if path is not None:
-        if location == str(default_db_path()):
-            create_folder = True
-        check_sqlite_file(path, create_folder)
-        db: Database = FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
-    else:
-        from playhouse.db_url import connect as url_connect
-
-        try:
-            db = url_connect(location)
-        except (RuntimeError, ValueError) as exc:
-            raise DomainError("err.db.url", url=location) from exc
+    db = open_location(location, create_folder=create_folder)
     database.initialize(db)
     try:
         db.connect(reuse_if_open=True)
@@ -93,8 +160,16 @@ def connect(location: str | None = None, *, create_folder: bool = False) -> Data
         db.close()
         if "readonly" in str(exc) or "read-only" in str(exc):
             raise DomainError("err.db.readonly", path=location) from exc
+        if faults.kind_of(exc) == "unreachable":
+            detail = faults.detail_of(exc)
+            raise DomainError("err.db.unreachable", path=_shown(location), detail=detail) from exc
         raise
     return db
+
+
+def _shown(location: str) -> str:
+    """A URL as it may be shown: its password replaced."""
+    return re.sub(r"(://[^:/@]*):[^@]*@", r"\1:***@", location)
 
 
 def schema_version(db: Database) -> int:
@@ -106,12 +181,7 @@ def schema_version(db: Database) -> int:
 
 def _v1_tables(db: Database) -> None:
     db.create_tables(models.TABLES)
-    if isinstance(db, SqliteDatabase):
-        # rowid = client id; the text is folded (accents removed) by the service before indexing
-        db.execute_sql(
-            "CREATE VIRTUAL TABLE IF NOT EXISTS client_fts USING fts5("
-            "text, tokenize = 'unicode61 remove_diacritics 2', prefix = '1 2 3')"
-        )
+    dialect.of(db).create_search(db)
 
 
 def _v2_print_indexes(db: Database) -> None:
@@ -171,20 +241,33 @@ def busy_hook(hook: Callable[[float], None] | None) -> Iterator[None]:
 
 
 def _poll_when_busy(db: Database) -> int:
-    """Short SQLite waits for a write with a busy hook; the extra attempts that keep the whole
-    wait at least as long as without a hook."""
-    if not isinstance(db, SqliteDatabase):
-        return 0
-    db.execute_sql(f"PRAGMA busy_timeout = {BUSY_POLL_MS}")
-    _busy.polled = db
+    """Short waits for a write with a busy hook; the extra attempts that keep the whole wait at
+    least as long as without a hook."""
+    if isinstance(db, SqliteDatabase):
+        db.execute_sql(f"PRAGMA busy_timeout = {BUSY_POLL_MS}")
+        _busy.polled = db
+    # (on PostgreSQL ServerStore.begin sets a short lock_timeout while a hook is set)
     return BUSY_TIMEOUT_S * 1000 // BUSY_POLL_MS
 
 
-def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], None] | None = None) -> T:
-    """Run ``fn`` in one IMMEDIATE transaction, retrying while another desk holds the lock.
+# a server restarting takes seconds: a write waits this long for it before it is refused
+UNREACHABLE_WAIT_S = 60
 
-    The busy timeout already waits; this outer retry covers the rare BUSY that SQLite returns
-    at once (a WAL checkpoint race) so that "database is locked" never reaches the cashier.
+
+def waiting_for() -> str:
+    """What this thread's write is waiting for, for the busy hook's words: busy | unreachable."""
+    return getattr(_busy, "waiting", "busy")
+
+
+def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], None] | None = None) -> T:
+    """Run ``fn`` in one write transaction, retrying while another desk holds the lock.
+
+    SQLite: BEGIN IMMEDIATE; the busy timeout already waits; this outer retry covers the rare BUSY
+    that SQLite returns at once (a WAL checkpoint race) so that "database is locked" never reaches
+    the cashier. PostgreSQL: ``ServerStore.begin``; lock waits, deadlocks and serialization
+    failures are retried the same way, and a server out of reach (restarting) is waited for, the
+    connection opened again, up to ``UNREACHABLE_WAIT_S``: the transaction either committed whole
+    or not at all, so running ``fn`` again is safe.
     ``on_busy`` (or the thread's ``busy_hook``) hears of each retry while the lock lasts.
     Every other storage error (full disk, damaged file, I/O, read-only, file gone) is rolled back
     and becomes a French refusal, never a traceback.
@@ -197,24 +280,43 @@ def write(fn: Callable[[], T], attempts: int = 8, on_busy: Callable[[float], Non
     if hook is not None:
         attempts += _poll_when_busy(db)
     started = time.monotonic()
-    for attempt in range(attempts):
+    attempt = 0
+    _busy.waiting = "busy"
+    while True:
         try:
-            with db.atomic():  # BEGIN IMMEDIATE: the database is opened with lock_type="IMMEDIATE"
-                if isinstance(db, FileStore):
+            with db.atomic():  # BEGIN IMMEDIATE (SQLite) or BEGIN + the write lock (ServerStore)
+                if dialect.of(db).file_checks and isinstance(db, FileStore):
                     db.check_same_file()  # under the lock: nothing is written into a ghost
                 return fn()
-        except (DatabaseError, sqlite3.DatabaseError) as exc:
+        except DomainError:
+            raise
+        except Exception as exc:
+            if not faults.is_storage_error(exc):
+                raise
             _settle(db)
-            if faults.kind_of(exc) != "busy":
+            kind = faults.kind_of(exc)
+            waited = time.monotonic() - started
+            if kind == "unreachable":
+                _busy.waiting = "unreachable"
+                with contextlib.suppress(Exception):
+                    db.close()  # the next attempt connects again
+                if waited > UNREACHABLE_WAIT_S:
+                    raise faults.refusal(exc, _shown(str(db.database))) from exc
+                if hook is not None:
+                    hook(waited)
+                time.sleep(0.5)
+                continue
+            if kind != "busy":
                 # a full disk makes SQLite roll back by itself: peewee's own rollback then fails
                 # with "cannot rollback"; the refusal names the first error, not that one
-                raise faults.refusal(exc, str(db.database)) from exc
-            if attempt == attempts - 1:
+                raise faults.refusal(exc, _shown(str(db.database))) from exc
+            attempt += 1
+            if attempt >= attempts:
                 raise DomainError("err.db.locked") from exc
+            _busy.waiting = "busy"
             if hook is not None:
-                hook(time.monotonic() - started)
-            time.sleep(0.05 if hook is not None else 0.05 * (attempt + 1))
-    raise AssertionError("unreachable")
+                hook(waited)
+            time.sleep(0.05 if hook is not None else 0.05 * attempt)
 
 
 def _settle(db: Database) -> None:
@@ -223,6 +325,9 @@ def _settle(db: Database) -> None:
         if not db.is_closed():
             conn = db.connection()
             if getattr(conn, "in_transaction", False):
+                conn.rollback()
+            info = getattr(conn, "info", None)  # psycopg: idle, or a transaction left open
+            if info is not None and int(info.transaction_status) != 0:
                 conn.rollback()
 
 

@@ -17,6 +17,7 @@ from carnet_tui.domain.errors import DomainError
 # kind -> text key; "busy" is retried by store.write and only said when retries run out
 KEYS = {
     "busy": "err.db.locked",
+    "unreachable": "err.db.unreachable",
     "full": "err.db.full",
     "damaged": "err.db.damaged",
     "io": "err.db.io",
@@ -36,6 +37,38 @@ _BY_NAME = (  # SQLite's (extended) result code names, most specific first
     ("SQLITE_READONLY", "readonly"),
     ("SQLITE_PERM", "readonly"),
     ("SQLITE_CANTOPEN", "gone"),
+)
+# PostgreSQL's SQLSTATE codes (psycopg errors carry ``sqlstate``): what means "try again"
+_BY_SQLSTATE = (
+    ("40001", "busy"),  # serialization_failure
+    ("40P01", "busy"),  # deadlock_detected
+    ("55P03", "busy"),  # lock_not_available (lock_timeout)
+    ("57014", "busy"),  # query_canceled (statement_timeout)
+    ("57P01", "unreachable"),  # admin_shutdown: the server is being stopped or restarted
+    ("57P02", "unreachable"),  # crash_shutdown
+    ("57P03", "unreachable"),  # cannot_connect_now: the server is starting
+    ("08", "unreachable"),  # connection exceptions
+    ("53100", "full"),  # disk_full
+    ("53", "other"),  # insufficient resources
+    ("XX001", "damaged"),  # data_corrupted
+    ("58", "io"),  # system error (I/O)
+    ("25006", "readonly"),  # read_only_sql_transaction (a standby)
+    ("42P01", "gone"),  # undefined_table
+)
+# libpq's words for a connection lost or never made (no SQLSTATE comes with them)
+_SERVER_WORDS = (
+    "connection failed",
+    "server closed the connection",
+    "connection is lost",
+    "connection is closed",
+    "connection already closed",
+    "could not connect",
+    "connection refused",
+    "terminating connection",
+    "no such file or directory",  # the socket is gone while the server restarts
+    "consuming input failed",
+    "ssl syscall error",
+    "the database system is",  # starting up / shutting down
 )
 _BY_WORDS = (
     ("database is locked", "busy"),
@@ -76,7 +109,9 @@ def is_storage_error(exc: BaseException) -> bool:
     for e in _chain(exc):
         if isinstance(e, sqlite3.DatabaseError):
             return True
-        if peewee is not None and isinstance(e, peewee.DatabaseError):
+        if peewee is not None and isinstance(e, (peewee.DatabaseError, peewee.InterfaceError)):
+            return True
+        if type(e).__module__.startswith("psycopg"):
             return True
     return False
 
@@ -84,6 +119,17 @@ def is_storage_error(exc: BaseException) -> bool:
 def kind_of(exc: BaseException) -> str:
     """busy | full | damaged | io | readonly | gone | other (the chain's most telling error)."""
     chain = [e for e in _chain(exc) if "cannot rollback" not in str(e)]
+    for e in chain:
+        code = getattr(e, "sqlstate", None)
+        if isinstance(code, str):
+            for prefix, kind in _BY_SQLSTATE:
+                if code.startswith(prefix):
+                    return kind
+    for e in chain:
+        if type(e).__module__.startswith("psycopg"):
+            words = str(e).lower()
+            if any(needle in words for needle in _SERVER_WORDS):
+                return "unreachable"
     for e in chain:
         name = getattr(e, "sqlite_errorname", None)
         if isinstance(name, str):

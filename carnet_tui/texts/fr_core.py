@@ -51,6 +51,13 @@ TEXTS: dict[str, str] = {
     ),
     "err.db.url": "Adresse de base de données non reconnue : {url}",
     "err.db.locked": "La base de données est occupée ; réessayez.",
+    "err.db.unreachable": (
+        "Le serveur de la base de données ne répond pas ({path}) : rien n'a été enregistré. "
+        "Vérifiez le réseau et le serveur, puis réessayez. PostgreSQL : {detail}"
+    ),
+    "err.db.driver": (
+        "Le pilote PostgreSQL n'est pas installé : pip install 'carnet-tui[postgresql]' ({url})."
+    ),
     "err.db.full": (
         "Disque plein : la base de données n'a rien enregistré. "
         "Libérez de la place sur le disque, puis réessayez."
@@ -167,6 +174,16 @@ TEXTS: dict[str, str] = {
     "cli.help.demo_clients": "ajouter des clients fictifs en masse (essais de charge)",
     "cli.help.count": "nombre de clients à ajouter",
     "cli.help.seed": "graine du tirage (même graine, mêmes noms)",
+    "cli.help.copy": (
+        "copier toute la base (ventes, carnets, clients, compteurs, réglages) vers une base vide : "
+        "de SQLite vers PostgreSQL ou l'inverse"
+    ),
+    "cli.help.copy_from": "base à copier (fichier SQLite ou postgresql://...)",
+    "cli.help.copy_to": "base vide qui la reçoit (fichier SQLite ou postgresql://...)",
+    "cli.copy.done": "Copie terminée : {sales} vente(s), {carnets} carnet(s), {billets} billet(s), "
+    "{clients} client(s), {rows} ligne(s) en tout.",
+    "err.copy.not_empty": "La base {location} n'est pas vide : la copie ne va que vers une base vide.",
+    "err.copy.same": "La base à copier et la base qui la reçoit sont la même : {location}",
     "cli.init.done": "Base de données prête : {location} (schéma {version}).",
     "cli.demo.loaded": (
         "Données de démonstration chargées : {models} modèles de carnet, {clients} clients.\n"

@@ -145,6 +145,7 @@ TEXTS: dict[str, str] = {
     # a write under way, off the UI thread ("..." : the Linux console's font has no "…")
     "busy.saving": "Enregistrement en cours...",
     "busy.locked": "Base occupée par un autre poste, nouvel essai... ({seconds} s)",
+    "busy.unreachable": "Serveur de la base injoignable, nouvel essai... ({seconds} s)",
     # payment dialog
     "pay.title": "Règlement",
     "pay.summary": "{quantity} × {model} @ {price}",

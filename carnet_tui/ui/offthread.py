@@ -132,14 +132,16 @@ async def run(
     context = contextvars.copy_context()  # Textual's active app, for the calls made from the thread
     shown = {"locked": False, "over": False}
 
-    def locked_ui(seconds: float) -> None:
+    def locked_ui(seconds: float, key: str = "busy.locked") -> None:
         if show is not None and not shown["over"]:
             shown["locked"] = True
-            show(t("busy.locked", seconds=int(seconds)))
+            show(t(key, seconds=int(seconds)))
 
     def locked(seconds: float) -> None:  # in the worker thread, between two tries
+        # a lock held by another desk, or (PostgreSQL) a server out of reach
+        key = "busy.unreachable" if store.waiting_for() == "unreachable" else "busy.locked"
         try:
-            loop.call_soon_threadsafe(locked_ui, seconds, context=context)
+            loop.call_soon_threadsafe(locked_ui, seconds, key, context=context)
         except RuntimeError:  # the app is closing: nobody to tell
             pass
 
