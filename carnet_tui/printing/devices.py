@@ -54,7 +54,8 @@ SCHEMES = ("serial", "tcp", "file", "usb", "preview")
 
 class DeviceError(Exception):
     """``kind``: timeout | unplugged | refused | not_found | no_paper | offline | url | driver |
-    not_ours (a ``file:`` that exists and is not carnet-tui's) | other."""
+    not_ours (a ``file:`` that exists and is not carnet-tui's) | spool (the preview folder is not
+    writable; ``device`` is the folder) | other."""
 
     def __init__(self, kind: str, device: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {device}: {detail}")
@@ -462,9 +463,14 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
     if url.scheme == "file":
         return _AppendFile(url.target, spool=spool_path(data_dir).parent)
     path = spool_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more
-        path.replace(path.with_suffix(".bin.1"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more
+            path.replace(path.with_suffix(".bin.1"))
+    except OSError as exc:  # no writable home (a service account): say which folder, not "introuvable"
+        raise DeviceError("spool", str(path.parent), exc.strerror or str(exc)) from exc
     return _AppendFile(str(path))
 
 

@@ -53,6 +53,10 @@ def check_sqlite_file(path: str, create_folder: bool) -> None:
         raise DomainError("err.db.readonly", path=path)
     if not file.exists() and not os.access(folder, os.W_OK):
         raise DomainError("err.db.readonly", path=str(folder))
+    if file.exists() and not os.access(folder, os.W_OK):
+        # SQLite's WAL journal is a file beside the base: a writable base in a closed folder would
+        # open the screen, then fail at the first write ("attempt to write a readonly database")
+        raise DomainError("err.db.folder_readonly", path=path, folder=str(folder))
     refuse_foreign(path)
 
 
