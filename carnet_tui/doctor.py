@@ -96,7 +96,8 @@ def check_database(settings: Settings) -> list[Finding]:
                 "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'setting'").fetchone()
             row = tables and conn.execute("SELECT value FROM setting WHERE key = 'schema_version'").fetchone()
     except sqlite3.DatabaseError as exc:
-        found.append(Finding(False, t("err.db.open", location=path, detail=str(exc)), t("doctor.fix.init", db=path)))
+        found.append(Finding(False, t("err.db.open", location=path, detail=str(exc)),
+                             t("doctor.fix.init", db=path)))
         return found
     version = int(row[0]) if row else 0
     if version == store_location.SCHEMA_VERSION:
@@ -115,7 +116,8 @@ def check_data_dir(settings: Settings) -> list[Finding]:
     for label, folder in (("data", settings.data_dir), ("spool", settings.data_dir / "spool")):
         why = _writable_folder(Path(folder))
         if why:
-            found.append(Finding(False, t(f"doctor.{label}", folder=folder, why=why), t("doctor.fix.data_dir")))
+            found.append(Finding(False, t(f"doctor.{label}", folder=folder, why=why),
+                                 t("doctor.fix.data_dir")))
         else:
             found.append(Finding(True, t(f"doctor.ok.{label}", folder=folder)))
     return found
