@@ -142,7 +142,7 @@ TEXTS: dict[str, str] = {
     "config.expect.percent": "un nombre de 0 à 100 (par exemple 20)",
     "config.expect.timeout": "un nombre de secondes supérieur à 0 et au plus 600 (par exemple 5)",
     "config.expect.cut": "« partial », « full » ou « none »",
-    "config.expect.url": "une imprimante serial:…, tcp:…, file:…, usb:… ou preview",
+    "config.expect.url": "une imprimante serial:…, tcp:…, file:…, usb:…, preview ou terminal",
     "config.got.table": "une section",
     "config.syntax": "syntaxe TOML incorrecte.",
     "config.syntax_at": "syntaxe TOML incorrecte, ligne {line}, colonne {column}.",
@@ -161,7 +161,7 @@ TEXTS: dict[str, str] = {
     ),
     "cli.help.printer": (
         "imprimante : serial:/dev/ttyUSB0?baudrate=19200, tcp:hôte:9100, "
-        "file:/chemin, usb:vid:pid, preview"
+        "file:/chemin, usb:vid:pid, preview, terminal (imprimante du poste, par le terminal)"
     ),
     "cli.help.run": (
         "ouvrir la caisse (par défaut) ; la première fois, la base par défaut est remplie des "

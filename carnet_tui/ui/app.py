@@ -18,6 +18,7 @@ from textual.widgets import Input
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
+from carnet_tui.ui import passthrough
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
@@ -110,6 +111,7 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         return self._today or date.today()
 
     def on_mount(self) -> None:
+        passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
         self.push_screen(HomeScreen(self.settings.venue.name))
         # after the first frame: the question needs the printing stack (python-escpos), slow to import
         self.call_after_refresh(self.offer_unfinished)
@@ -245,5 +247,9 @@ def _unfinished_carnets() -> list:
 def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> str | None:
     """Entry point of the CLI. ``open_store`` runs after the first frame; its refusal is returned."""
     app = CarnetApp(settings, open_store=open_store)
-    app.run()
+    passthrough.prepare(settings)
+    try:
+        app.run()
+    finally:
+        passthrough.detach()
     return app.refusal
