@@ -60,6 +60,15 @@ def check_sqlite_file(path: str, create_folder: bool) -> None:
     refuse_foreign(path)
 
 
+def create_file(path: str) -> None:
+    """Create a new base file with the account's umask: SQLite alone makes it 0644 whatever the umask
+    (and its WAL files copy that mode), so a group of cashiers (umask 007) could not share it."""
+    if path == ":memory:" or Path(path).exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
+
+
 def foreign_tables(path: str) -> list[str]:
     """The tables of another application in an existing SQLite file (none: empty, or ours).
 
