@@ -156,3 +156,18 @@ def test_closed_folders_as_a_cashier(shared_dir: Path) -> None:
          "--data-dir", str(data), "doctor"],
         capture_output=True, text=True, env=env, timeout=60, stdin=subprocess.DEVNULL)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_screen_is_utf8_whatever_the_locale(tmp_path: Path, env: dict[str, str]) -> None:
+    """A latin-1 stream encoding (a non-UTF-8 locale) once drew the boxes as ``\\u2554``."""
+    from support.terminal import Terminal
+
+    db = tmp_path / "c.db"
+    make_db(db, env)
+    term = Terminal.carnet(["--db", str(db)], {**env, "PYTHONIOENCODING": "latin-1"})
+    try:
+        term.wait_for_text("Ventes de Carnets".encode())
+        term.wait_for_text("║".encode())
+    finally:
+        term.stop()
+    assert b"\\u2551" not in term.bytes()

@@ -23,9 +23,16 @@ def _wanted(settings: Settings) -> bool:
 
 
 def prepare(settings: Settings) -> None:
-    """Before the app runs (no frame written yet): let bytes 0x80-0xFF through the terminal stream."""
-    if _wanted(settings) and sys.__stderr__ is not None:
-        sys.__stderr__.reconfigure(errors="surrogateescape")  # type: ignore[union-attr]
+    """Before the app runs (no frame written yet): the screen stream in UTF-8 whatever the locale
+    (a latin-1 locale drew the boxes as ``\u2554``; the terminal must be UTF-8, ``doctor`` checks
+    the locale), and, for the ``terminal`` printer, bytes 0x80-0xFF let through as they are."""
+    stream = sys.__stderr__
+    if stream is None or not hasattr(stream, "reconfigure"):
+        return
+    if _wanted(settings):
+        stream.reconfigure(encoding="utf-8", errors="surrogateescape")
+    elif stream.encoding.lower().replace("-", "") != "utf8":
+        stream.reconfigure(encoding="utf-8")
 
 
 def attach(app: App, settings: Settings) -> None:
