@@ -31,6 +31,7 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--config", default=default, help=t("cli.help.config"))
     parser.add_argument("--printer", default=default, metavar="URL", help=t("cli.help.printer"))
     parser.add_argument("--data-dir", default=default, metavar="DOSSIER", help=t("cli.help.data_dir"))
+    parser.add_argument("--cashier", default=default, metavar="NOM", help=t("cli.help.cashier"))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,6 +70,8 @@ def load_settings(args: argparse.Namespace) -> Settings:
     except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
+    if args.cashier:  # the name on receipts and in the journal; the services read it from there
+        os.environ["CARNET_CASHIER"] = args.cashier
     if args.data_dir:  # the spool and the error log: a service account may have no writable home
         settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
     location = args.db or os.environ.get("CARNET_DB") or settings.db

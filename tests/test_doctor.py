@@ -166,8 +166,24 @@ def test_screen_is_utf8_whatever_the_locale(tmp_path: Path, env: dict[str, str])
     make_db(db, env)
     term = Terminal.carnet(["--db", str(db)], {**env, "PYTHONIOENCODING": "latin-1"})
     try:
-        term.wait_for_text("Ventes de Carnets".encode())
+        term.wait_for_text(b"Ventes de Carnets")
         term.wait_for_text("║".encode())
     finally:
         term.stop()
     assert b"\\u2551" not in term.bytes()
+
+
+def test_preview_without_a_writable_data_folder_says_which_folder(tmp_path: Path) -> None:
+    """Not "Imprimante introuvable : preview." (what a service account with no home once read)."""
+    from carnet_tui.printing.devices import DeviceError, open_device
+    from carnet_tui.services.printing import _printer_error
+    from carnet_tui.settings import PrinterSettings, Settings
+
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    with pytest.raises(DeviceError) as caught:
+        open_device(PrinterSettings(url="preview"), blocker / "data")
+    assert caught.value.kind == "spool"
+    message = _printer_error(caught.value, Settings()).message
+    assert str(blocker / "data" / "spool") in message and "--data-dir" in message
+    assert "introuvable" not in message

@@ -50,9 +50,9 @@ def test_manual_sale_over_ssh(tmp_path: Path) -> None:
     out = tmp_path / "billets.bin"
     subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
                    capture_output=True, timeout=60)
-    server_env = {"CARNET_CONFIG": env["CARNET_CONFIG"], "CARNET_CASHIER": "desk-1", "LANG": "C.UTF-8"}
+    server_env = {"CARNET_CONFIG": env["CARNET_CONFIG"], "LANG": "C.UTF-8"}
     command = [str(CARNET_TUI), "--db", str(db), "--printer", f"file:{out}",
-               "--data-dir", str(tmp_path / "data")]
+               "--data-dir", str(tmp_path / "data"), "--cashier", "desk-1"]
     with sshd.PrivateSshd(tmp_path / "sshd", command, server_env) as server:
         term = Terminal(server.client_argv(), {**env, "LANG": "C.UTF-8"}, term="xterm-256color")
         try:
