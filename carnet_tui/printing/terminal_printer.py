@@ -8,6 +8,13 @@ from escpos.escpos import Escpos
 from carnet_tui.printing.passthrough import sink, wrap
 
 
+class _Link:
+    """What ``Device.close`` finds as the open port: nothing to close, the terminal is the UI's."""
+
+    def close(self) -> None:
+        return
+
+
 class TerminalPrinter(Escpos):
     """Collects one document; ``send`` hands it, wrapped, to the UI's sink."""
 
@@ -17,7 +24,7 @@ class TerminalPrinter(Escpos):
         self._device = False
 
     def open(self, raise_not_found: bool = True) -> None:
-        self.device = sink()  # falsy without a screen: open_device reports it not found
+        self.device = _Link() if sink() else None  # no screen: open_device reports it not found
 
     def _raw(self, msg: bytes) -> None:
         self._buffer += msg
