@@ -84,7 +84,8 @@ class PrivateSshd:
             ]),
             encoding="utf-8",
         )
-        Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # the privilege separation folder
+        if os.geteuid() == 0:
+            Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # the privilege separation folder
         self.log = open(folder / "sshd.log", "wb")  # noqa: SIM115 (closed in stop)
         self.process = subprocess.Popen([SSHD, "-D", "-e", "-f", str(self.config)],
                                         stdout=self.log, stderr=subprocess.STDOUT)
