@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, clean_env
 from test_print_support import billet_numbers, parse
+from test_ssh import settled
 
 from carnet_tui.printing import passthrough
 from carnet_tui.printing.devices import DeviceError, open_device
@@ -46,26 +47,33 @@ def test_billets_go_through_the_terminal_between_frames(tmp_path: Path) -> None:
         term.write(SYNC_SUPPORTED)
         term.wait_for_text(b"Alt+A")
         mark = term.mark()
+        settled(term)
         term.write(ALT_A)
         term.wait_for_text(b"Liste des Carnets", after=mark)
         mark = term.mark()
+        settled(term)
         term.write(b"mohamed benn")
         term.wait_for_text(b"Bennani", after=mark)
         mark = term.mark()
+        settled(term)
         term.write(TAB * 4 + b"2" + F4)
         term.wait_for_text("Reçu".encode(), after=mark)
         mark = term.mark()
+        settled(term)
         term.write(b"12000" + ENTER)
         term.wait_for_text("Réglé".encode(), after=mark)
         mark = term.mark()
+        settled(term)
         term.write(F6)
         term.wait_for_text(b"Imprimer les billets du carnet", after=mark)
         first = term.mark()
+        settled(term)
         term.write(b"o")
         term.wait_for_text(b"A (15 billets)", after=first)
         mark = term.mark()
+        settled(term)
         term.write(b"o")
-        term.wait_for_text("imprimés".encode(), after=mark)
+        term.wait_for_text("A imprimés".encode(), after=mark)  # the second carnet's
         term.wait_for(lambda: len(blocks(term.bytes())) == 31, limit=30, what="31 blocks")
     finally:
         term.stop()

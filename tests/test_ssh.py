@@ -30,7 +30,7 @@ def _text(words: str) -> bytes:
     return words.encode("utf-8")
 
 
-def _settled(term: Terminal, quiet: float = 0.5, limit: float = 30.0) -> None:
+def settled(term: Terminal, quiet: float = 0.5, limit: float = 30.0) -> None:
     """Wait until nothing has been drawn for ``quiet`` seconds: the screen is ready for the next key."""
     end = time.monotonic() + limit
     seen, since = term.mark(), time.monotonic()
@@ -58,30 +58,38 @@ def test_manual_sale_over_ssh(tmp_path: Path) -> None:
         try:
             term.wait_for_text(b"Alt+A", limit=60)  # the home screen, through the link
             mark = term.mark()
+            settled(term)
             term.write(ALT_A)
             term.wait_for_text(b"Liste des Carnets", after=mark)
             mark = term.mark()
+            settled(term)
             term.write(b"mohamed benn")
             term.wait_for_text(b"Bennani", after=mark)
             mark = term.mark()
+            settled(term)
             term.write(TAB * 4 + b"2" + F4)
             term.wait_for_text(_text("Reçu"), after=mark)
             mark = term.mark()
+            settled(term)
             term.write(b"12000" + ENTER)
             term.wait_for_text(_text("Réglé"), after=mark)
             mark = term.mark()
+            settled(term)
             term.write(F6)
             term.wait_for_text(b"Imprimer les billets du carnet", after=mark)
             first = term.mark()
+            settled(term)
             term.write(b"o")
             term.wait_for_text(b"A (15 billets)", after=first)  # the second carnet's question
             mark = term.mark()
+            settled(term)
             term.write(b"o")
-            term.wait_for_text(_text("imprimés"), after=mark)
-            _settled(term)
+            term.wait_for_text(_text("A imprimés"), after=mark)  # the second carnet's
             mark = term.mark()
+            settled(term)
             term.write(F8)
             term.wait_for_text(_text("Vente finalisée"), after=mark)
+            settled(term)
             term.write(CTRL_Q)
             assert term.wait_exit(30) == 0, term.bytes()[-800:]
         finally:
