@@ -13,6 +13,7 @@ import time
 import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
+from pathlib import Path
 
 from carnet_tui import settings as settings_module
 from carnet_tui.domain.errors import DomainError
@@ -29,12 +30,14 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--db", default=default, help=t("cli.help.db"))
     parser.add_argument("--config", default=default, help=t("cli.help.config"))
     parser.add_argument("--printer", default=default, metavar="URL", help=t("cli.help.printer"))
+    parser.add_argument("--data-dir", default=default, metavar="DOSSIER", help=t("cli.help.data_dir"))
+    parser.add_argument("--cashier", default=default, metavar="NOM", help=t("cli.help.cashier"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
     _global_options(parser, suppress=False)
-    commands = parser.add_subparsers(dest="command", metavar="{run,init,import,demo-clients,copy}")
+    commands = parser.add_subparsers(dest="command", metavar="{run,init,import,demo-clients,copy,doctor}")
 
     run = commands.add_parser("run", help=t("cli.help.run"))
     _global_options(run, suppress=True)
@@ -69,6 +72,10 @@ def load_settings(args: argparse.Namespace) -> Settings:
     except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
+    if args.cashier:  # the name on receipts and in the journal; the services read it from there
+        os.environ["CARNET_CASHIER"] = args.cashier
+    if args.data_dir:  # the spool and the error log: a service account may have no writable home
+        settings = replace(settings, data_dir=Path(args.data_dir).expanduser())
     location = args.db or os.environ.get("CARNET_DB") or settings.db
     return replace(settings, db=store_location.resolve_location(location))
 
@@ -188,6 +195,10 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    if args.command == "doctor":  # reports wrong settings among its findings, so it loads them itself
+        from carnet_tui import doctor
+
+        return doctor.run(args, load_settings)
     try:
         settings = load_settings(args)
         return COMMANDS[args.command or "run"](settings, args)

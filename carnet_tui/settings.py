@@ -38,7 +38,8 @@ LEGAL_KEYS = ("name", "address", "ice", "if_number", "rc", "patente")
 
 @dataclass(frozen=True)
 class PrinterSettings:
-    url: str = "preview"  # serial:/dev/ttyUSB0?baudrate=19200, tcp:host:9100, file:/p, usb:v:p, preview
+    url: str = "preview"  # serial:/dev/ttyUSB0?baudrate=19200, tcp:host:9100, file:/p, usb:v:p, preview,
+    # terminal (the cashier's own terminal, by printer pass-through)
     profile: str = "TM-T88III"  # python-escpos capability profile
     columns: int = 42  # 32, 42 or 48
     codepage: str = "CP858"
@@ -70,7 +71,7 @@ def default_config_path() -> Path:
 
 COLUMNS = (32, 42, 48)
 CUTS = ("partial", "full", "none")
-PRINTER_SCHEMES = ("serial", "tcp", "file", "usb", "preview")  # printing.devices.SCHEMES
+PRINTER_SCHEMES = ("serial", "tcp", "file", "usb", "preview", "terminal")  # printing.devices.SCHEMES
 WRITE_TIMEOUT_MAX_S = 600.0
 SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings}
 TOP_KEYS = ("db", "venue", "printer")

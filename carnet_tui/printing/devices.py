@@ -2,7 +2,8 @@
 
 ``serial:/dev/ttyUSB0?baudrate=19200`` (also ``parity=N|E|O``, ``bytesize``, ``stopbits``,
 ``rtscts=1``, ``xonxoff=1``, ``dsrdtr=0``), ``tcp:192.168.1.50:9100``, ``file:/path/out.bin``,
-``usb:04b8:0e15``, ``preview`` (bytes appended to ``<data_dir>/spool/preview.bin``).
+``usb:04b8:0e15``, ``preview`` (bytes appended to ``<data_dir>/spool/preview.bin``), ``terminal``
+(the cashier's own terminal, by printer pass-through: see ``passthrough.py``).
 
 Traps of python-escpos 3.1 and what is done about each:
 - ``Serial`` opens pyserial without ``write_timeout``: a stalled printer blocks a write forever.
@@ -49,12 +50,14 @@ DLE_EOT_PRINTER = b"\x10\x04\x01"
 DLE_EOT_PAPER = b"\x10\x04\x04"
 SPOOL_NAME = "preview.bin"
 SPOOL_MAX_BYTES = 10_000_000
-SCHEMES = ("serial", "tcp", "file", "usb", "preview")
+SCHEMES = ("serial", "tcp", "file", "usb", "preview", "terminal")
 
 
 class DeviceError(Exception):
     """``kind``: timeout | unplugged | refused | not_found | no_paper | offline | url | driver |
-    not_ours (a ``file:`` that exists and is not carnet-tui's) | other."""
+    not_ours (a ``file:`` that exists and is not carnet-tui's) | spool (the preview folder is not
+    writable; ``device`` is the folder) | passthrough (a document the terminal would cut short) |
+    other."""
 
     def __init__(self, kind: str, device: str, detail: str = "") -> None:
         super().__init__(f"{kind}: {device}: {detail}")
@@ -81,8 +84,8 @@ def parse_url(url: str) -> PrinterUrl:
         raise DeviceError("url", text)
     target, _, query = rest.partition("?")
     options = dict(parse_qsl(query))
-    if scheme == "preview":
-        return PrinterUrl("preview", target, options)
+    if scheme in ("preview", "terminal"):
+        return PrinterUrl(scheme, target, options)
     if target.startswith("//"):  # tolerate serial:///dev/ttyS0 and tcp://host:port
         target = target[2:]
     if not target:
@@ -242,6 +245,8 @@ def _classify(exc: BaseException, url: str) -> DeviceError:
     """A library or OS error as one of the kinds the cashier is told about."""
     if isinstance(exc, DeviceError):
         return exc
+    if isinstance(exc, ValueError) and str(exc) == "closing sequence in the document":
+        return DeviceError("passthrough", url)
     chain: list[BaseException] = []
     current: BaseException | None = exc
     while current is not None and len(chain) < 5:
@@ -301,6 +306,8 @@ class Device:
             # the process-wide stdout redirection for seconds
             for start in range(0, len(data), CHUNK):
                 self.printer._raw(data[start : start + CHUNK])
+            if self.url.scheme == "terminal":  # the whole document at once, between two frames
+                self.printer.send()
             self._drain()
         except Exception as exc:  # noqa: BLE001 (every failure becomes a DeviceError)
             raise _classify(exc, self.name) from exc
@@ -461,10 +468,19 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
         return Usb(vendor, product, timeout=int(timeout * 1000))
     if url.scheme == "file":
         return _AppendFile(url.target, spool=spool_path(data_dir).parent)
+    if url.scheme == "terminal":
+        from carnet_tui.printing.terminal_printer import TerminalPrinter
+
+        return TerminalPrinter()
     path = spool_path(data_dir)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more
-        path.replace(path.with_suffix(".bin.1"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not os.access(path.parent, os.W_OK):
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES))
+        if path.exists() and path.stat().st_size > SPOOL_MAX_BYTES:  # keep one previous spool, no more
+            path.replace(path.with_suffix(".bin.1"))
+    except OSError as exc:  # no writable home (a service account): say which folder, not "introuvable"
+        raise DeviceError("spool", str(path.parent), exc.strerror or str(exc)) from exc
     return _AppendFile(str(path))
 
 

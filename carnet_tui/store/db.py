@@ -18,6 +18,7 @@ from carnet_tui.store import dialect, faults, models
 from carnet_tui.store.location import (  # noqa: F401 (re-exported: callers know them from here)
     SCHEMA_VERSION,
     check_sqlite_file,
+    create_file,
     default_db_path,
     resolve_location,
     sqlite_path,
@@ -145,6 +146,7 @@ def open_location(location: str, *, create_folder: bool = False) -> Database:
     if location == str(default_db_path()):
         create_folder = True
     check_sqlite_file(path, create_folder)
+    create_file(path)  # 0666 less the umask: a group-shared base (docs/DEPLOY.md)
     return FileStore(path, pragmas=PRAGMAS, lock_type="IMMEDIATE")
 
 

@@ -53,7 +53,20 @@ def check_sqlite_file(path: str, create_folder: bool) -> None:
         raise DomainError("err.db.readonly", path=path)
     if not file.exists() and not os.access(folder, os.W_OK):
         raise DomainError("err.db.readonly", path=str(folder))
+    if file.exists() and not os.access(folder, os.W_OK):
+        # SQLite's WAL journal is a file beside the base: a writable base in a closed folder would
+        # open the screen, then fail at the first write ("attempt to write a readonly database")
+        raise DomainError("err.db.folder_readonly", path=path, folder=str(folder))
     refuse_foreign(path)
+
+
+def create_file(path: str) -> None:
+    """Create a new base file with the account's umask: SQLite alone makes it 0644 whatever the umask
+    (and its WAL files copy that mode), so a group of cashiers (umask 007) could not share it."""
+    if path == ":memory:" or Path(path).exists():
+        return
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o666))
 
 
 def foreign_tables(path: str) -> list[str]:

@@ -44,6 +44,11 @@ TEXTS: dict[str, str] = {
     "err.payment.short": "Montant reçu insuffisant : {tendered} pour un total de {total}.",
     "err.payment.cheque_number": "Le N° du chèque est obligatoire (chiffres, 4 à 20).",
     "err.db.readonly": "La base de données {path} est en lecture seule.",
+    "err.db.folder_readonly": (
+        "Le dossier {folder} de la base de données {path} n'est pas inscriptible pour ce compte : "
+        "SQLite y écrit son journal (WAL). Donnez-lui ce dossier (chgrp + chmod 2770, "
+        "voir docs/DEPLOY.md)."
+    ),
     "err.db.missing_folder": "Le dossier {path} n'existe pas.",
     "err.db.newer": (
         "La base de données est au schéma {found}, plus récent que celui de ce programme "
@@ -144,7 +149,7 @@ TEXTS: dict[str, str] = {
     "config.expect.percent": "un nombre de 0 à 100 (par exemple 20)",
     "config.expect.timeout": "un nombre de secondes supérieur à 0 et au plus 600 (par exemple 5)",
     "config.expect.cut": "« partial », « full » ou « none »",
-    "config.expect.url": "une imprimante serial:…, tcp:…, file:…, usb:… ou preview",
+    "config.expect.url": "une imprimante serial:…, tcp:…, file:…, usb:…, preview ou terminal",
     "config.got.table": "une section",
     "config.syntax": "syntaxe TOML incorrecte.",
     "config.syntax_at": "syntaxe TOML incorrecte, ligne {line}, colonne {column}.",
@@ -157,9 +162,14 @@ TEXTS: dict[str, str] = {
         "(sinon CARNET_DB, sinon le dossier de l'utilisateur)"
     ),
     "cli.help.config": "fichier de réglages TOML (sinon CARNET_CONFIG)",
+    "cli.help.cashier": "nom du caissier ou du poste sur les tickets (sinon CARNET_CASHIER, sinon le compte)",
+    "cli.help.data_dir": (
+        "dossier de données : aperçu d'impression (spool) et journal d'erreurs "
+        "(sinon CARNET_DATA_DIR, sinon le dossier de l'utilisateur)"
+    ),
     "cli.help.printer": (
         "imprimante : serial:/dev/ttyUSB0?baudrate=19200, tcp:hôte:9100, "
-        "file:/chemin, usb:vid:pid, preview"
+        "file:/chemin, usb:vid:pid, preview, terminal (imprimante du poste, par le terminal)"
     ),
     "cli.help.run": (
         "ouvrir la caisse (par défaut) ; la première fois, la base par défaut est remplie des "
@@ -197,6 +207,68 @@ TEXTS: dict[str, str] = {
     "cli.import.done": "Import terminé : {models} modèle(s), {tariffs} tarif(s), {clients} client(s).",
     "cli.generate.done": "{count} clients ajoutés en {seconds} s ({total} clients au total).",
     "cli.interrupted": "Interrompu.",
+    "cli.help.doctor": (
+        "vérifier l'installation depuis le compte qui ouvrira la caisse (base, dossiers, "
+        "imprimante, terminal) ; rien n'est écrit ni imprimé"
+    ),
+    "doctor.mark.ok": "[ OK ]",
+    "doctor.mark.bad": "[ERREUR]",
+    "doctor.mark.info": "[ -- ]",
+    "doctor.ok.settings": "Réglages valides.",
+    "doctor.fix.settings": "corrigez le fichier de réglages (voir README, « Settings »)",
+    "doctor.server": "Base sur un serveur ({location}) : vérifiée à l'ouverture de la caisse.",
+    "doctor.why.missing": "il n'existe pas",
+    "doctor.why.not_folder": "ce n'est pas un dossier",
+    "doctor.why.denied": "permission refusée",
+    "doctor.db.folder": (
+        "Dossier de la base {folder} non inscriptible ({why}) : SQLite y écrit son journal (WAL)."
+    ),
+    "doctor.ok.db_folder": "Dossier de la base {folder} inscriptible.",
+    "doctor.fix.folder": (
+        "mkdir -p {folder} && chgrp carnet {folder} && chmod 2770 {folder}   (en root ; "
+        "le compte doit être du groupe carnet)"
+    ),
+    "doctor.fix.file": "chgrp carnet {file} && chmod 660 {file}   (en root)",
+    "doctor.fix.init": "carnet-tui --db {db} init   (avec umask 007, voir docs/DEPLOY.md)",
+    "doctor.fix.upgrade": "installez la version de carnet-tui qui a écrit cette base",
+    "doctor.db.first_run": "Base par défaut {path} : créée à la première ouverture (démonstration).",
+    "doctor.ok.schema": "Base {path} à jour (schéma {version}).",
+    "doctor.db.old": "Base {path} au schéma {found} : la version attendue est {version}.",
+    "doctor.data": "Dossier de données {folder} non inscriptible ({why}).",
+    "doctor.ok.data": "Dossier de données {folder} inscriptible.",
+    "doctor.spool": "Dossier d'aperçu d'impression {folder} non inscriptible ({why}).",
+    "doctor.ok.spool": "Dossier d'aperçu d'impression {folder} inscriptible.",
+    "doctor.fix.data_dir": (
+        "donnez un dossier inscriptible : --data-dir DOSSIER ou CARNET_DATA_DIR=DOSSIER"
+    ),
+    "doctor.printer.spool": "Imprimante preview : le dossier {folder} n'est pas inscriptible ({why}).",
+    "doctor.ok.preview": "Imprimante preview : les billets vont dans {folder}.",
+    "doctor.printer.tcp": "Imprimante {device} injoignable ({why}).",
+    "doctor.printer.denied": "Imprimante {device} : accès refusé à ce compte.",
+    "doctor.printer.file": "Imprimante {device} : le dossier n'est pas inscriptible ({why}).",
+    "doctor.ok.printer": "Imprimante {device} joignable (rien n'a été imprimé).",
+    "doctor.printer.unchecked": "Imprimante {device} : non vérifiable sans imprimer.",
+    "doctor.printer.terminal_unchecked": (
+        "Imprimante terminal : à vérifier depuis le terminal du caissier (ssh -t)."
+    ),
+    "doctor.ok.terminal_printer": (
+        "Imprimante terminal : les billets passent par ce terminal (réglez son imprimante, "
+        "voir docs/DEPLOY.md)."
+    ),
+    "doctor.fix.printer": "vérifiez l'adresse (--printer ou [printer] url) et que l'imprimante est allumée",
+    "doctor.fix.printer_group": "usermod -aG dialout COMPTE, ou chgrp carnet {device} && chmod 660 {device}",
+    "doctor.term.none": "Pas de terminal : encodage et taille non vérifiés (lancez doctor dans ssh -t).",
+    "doctor.ok.utf8": "Terminal en {codeset}.",
+    "doctor.term.utf8": (
+        "Les paramètres régionaux ne sont pas en UTF-8 ({codeset}) : la caisse écrit en UTF-8, "
+        "le terminal doit l'être aussi."
+    ),
+    "doctor.fix.utf8": "export LANG=C.UTF-8   (et réglez le terminal du caissier en UTF-8)",
+    "doctor.term.size": "Terminal de {columns}×{lines} : il faut au moins 80×24.",
+    "doctor.fix.size": "agrandissez la fenêtre du terminal (au moins 80 colonnes, 24 lignes)",
+    "doctor.ok.size": "Terminal de {columns}×{lines} (TERM={term}).",
+    "doctor.summary.ok": "Tout est prêt pour ce compte.",
+    "doctor.summary.bad": "{count} problème(s) à corriger.",
     "cli.no_terminal": (
         "carnet-tui s'ouvre dans un terminal ; pas de terminal ici sur : {streams}. "
         "Avec ssh, demandez-en un : ssh -t."

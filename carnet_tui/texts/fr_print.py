@@ -41,6 +41,14 @@ TEXTS: dict[str, str] = {
         "L'imprimante {device} refuse la connexion : vérifiez l'adresse et qu'elle est allumée."
     ),
     "print.err.not_found": "Imprimante introuvable : {device}.",
+    "print.err.passthrough": (
+        "Ce document contient la séquence qui termine l'impression par le terminal (ESC [ 4 i) : "
+        "il n'est pas envoyé. Utilisez une imprimante réseau (tcp:) pour ce poste."
+    ),
+    "print.err.spool": (
+        "L'aperçu d'impression (preview) ne peut pas écrire dans {device} ({detail}) : donnez un "
+        "dossier de données inscriptible (--data-dir ou CARNET_DATA_DIR) ou une imprimante (--printer)."
+    ),
     "print.err.not_ours": (
         "Le fichier {device} existe déjà et n'a pas été créé par carnet-tui : il n'est pas touché. "
         "Choisissez un nouveau fichier, un périphérique (/dev/…) ou un tube nommé (FIFO)."

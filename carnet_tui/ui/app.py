@@ -18,7 +18,10 @@ from textual.widgets import Input
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
-from carnet_tui.ui import lean  # noqa: F401 (Textual's needless repaints cut, at import)
+from carnet_tui.ui import (
+    lean,  # noqa: F401 (Textual's needless repaints cut, at import)
+    passthrough,
+)
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
@@ -111,6 +114,7 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         return self._today or date.today()
 
     def on_mount(self) -> None:
+        passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
         self.push_screen(HomeScreen(self.settings.venue.name))
         # after the first frame: the question needs the printing stack (python-escpos), slow to import
         self.call_after_refresh(self.offer_unfinished)
@@ -247,5 +251,9 @@ def run_app(settings: Settings, open_store: Callable[[], None] | None = None) ->
     """Entry point of the CLI. ``open_store`` runs after the first frame. Returns its refusal and
     the exit status (128 + the signal when a SIGTERM or SIGHUP ended the app, as a shell expects)."""
     app = CarnetApp(settings, open_store=open_store)
-    app.run()
+    passthrough.prepare(settings)
+    try:
+        app.run()
+    finally:
+        passthrough.detach()
     return app.refusal, app.return_code or 0
