@@ -58,6 +58,9 @@ def build_parser() -> argparse.ArgumentParser:
     copy = commands.add_parser("copy", help=t("cli.help.copy"))
     copy.add_argument("--from", dest="copy_from", required=True, metavar="URL", help=t("cli.help.copy_from"))
     copy.add_argument("--to", dest="copy_to", required=True, metavar="URL", help=t("cli.help.copy_to"))
+
+    doctor = commands.add_parser("doctor", help=t("cli.help.doctor"))
+    _global_options(doctor, suppress=True)
     return parser
 
 
