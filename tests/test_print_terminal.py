@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, clean_env
+from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, billets_sent, clean_env
 from test_print_support import billet_numbers, parse
 from test_ssh import settled
 
@@ -73,7 +73,7 @@ def test_billets_go_through_the_terminal_between_frames(tmp_path: Path) -> None:
         mark = term.mark()
         settled(term)
         term.write(b"o")
-        term.wait_for_text("A imprimés".encode(), after=mark)  # the second carnet's
+        term.wait_for(lambda: billets_sent(db) == 30, limit=60, what="30 billets sent")
         term.wait_for(lambda: len(blocks(term.bytes())) == 31, limit=30, what="31 blocks")
     finally:
         term.stop()

@@ -187,3 +187,20 @@ class Terminal:
                 os.close(self.stdin)
             except OSError:
                 pass
+
+
+def billets_sent(db: Path | str) -> int:
+    """Billets the journal says were sent. Waiting on the store, not on words on the screen: the
+    lean wire sends only the cells that changed, so a message may never reach the pty in one piece."""
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM billet WHERE print_state = 'sent'").fetchone()[0]
+
+
+def sale_status(db: Path | str) -> str | None:
+    import sqlite3
+
+    with sqlite3.connect(db) as conn:
+        row = conn.execute("SELECT status FROM sale ORDER BY id DESC LIMIT 1").fetchone()
+    return row[0] if row else None
