@@ -43,6 +43,7 @@ from carnet_tui.services.print_lease import CarnetLease
 from carnet_tui.services.sales import CarnetStatus, current_cashier, next_in_series
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
+from carnet_tui.store import queries
 from carnet_tui.store.models import (
     Billet,
     Carnet,
@@ -538,14 +539,7 @@ def unfinished_carnets() -> list[CarnetStatus]:
     it stays in the sale's table and history, not asked for at every start. Sales with a carnet
     under another desk's live lease are left out whole: that desk is printing them now.
     """
-    found = sales._carnet_statuses(
-        # the first test reads the partial index of unsent billets; the others only those carnets'
-        # sale row and billets (by key), never the whole table that grows by 15 rows a carnet
-        "NOT l.voided AND c.id IN (SELECT carnet_id FROM billet WHERE print_state != 'sent') "
-        "AND (EXISTS (SELECT 1 FROM sale s WHERE s.id = c.sale_id AND s.status = 'closed') "
-        "OR EXISTS (SELECT 1 FROM billet b2 WHERE b2.carnet_id = c.id AND b2.print_state != 'unprinted'))",
-        (),
-    )
+    found = sales._carnet_statuses(queries.UNFINISHED_CARNETS_WHERE, ())
     if not found:
         return found
     busy = print_lease.busy_sales()

@@ -23,7 +23,7 @@ from carnet_tui.domain.rules import (
 )
 from carnet_tui.domain.text import clean_text
 from carnet_tui.store import db as store
-from carnet_tui.store import dialect
+from carnet_tui.store import dialect, queries
 from carnet_tui.store.models import (
     Billet,
     CarnetModel,
@@ -310,24 +310,11 @@ def get_sale(sale_id: int) -> SaleView:
     return SaleView(sale.id, sale.number, sale.status, sale.sale_date, clean_text(sale.cashier), total)
 
 
-_CARNETS_SQL = """
-SELECT c.id, c.number, l.id, c.sale_id, l.model_name, COALESCE(k.name, ''), l.beneficiary_type,
-       l.tariff_label, l.unit_price_cents, c.valid_until, c.billets_count,
-       SUM(CASE WHEN b.print_state = 'sent' THEN 1 ELSE 0 END),
-       SUM(CASE WHEN b.print_state = 'pending' THEN 1 ELSE 0 END), l.voided
-FROM carnet c
-JOIN sale_line l ON l.id = c.line_id
-LEFT JOIN client k ON k.id = l.client_id
-JOIN billet b ON b.carnet_id = c.id
-WHERE {where}
-GROUP BY c.id, l.id, k.name
-ORDER BY c.sale_id, c."index"
-"""
 
 
 def _carnet_statuses(where: str, params: tuple[object, ...]) -> list[CarnetStatus]:
     result = []
-    for row in dialect.rows(_CARNETS_SQL.format(where=where), params):
+    for row in dialect.rows(queries.CARNETS.format(where=where), params):
         until = row[9] if isinstance(row[9], date) else date.fromisoformat(str(row[9]))
         result.append(
             CarnetStatus(
@@ -383,18 +370,6 @@ class SaleSummary:
     billets_count: int
 
 
-_SUMMARY_SQL = """
-SELECT s.id, s.number, s.sale_date, s.cashier, s.status,
-       (SELECT COALESCE(SUM(l.total_cents), 0) FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided),
-       (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
-         WHERE c.sale_id = s.id AND NOT l.voided AND b.print_state = 'sent'),
-       (SELECT COUNT(*) FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id
-         WHERE c.sale_id = s.id AND NOT l.voided)
-FROM sale s
-WHERE s.number IS NOT NULL {where}
-ORDER BY s.number DESC
-LIMIT ?
-"""
 
 
 def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]:
@@ -416,7 +391,7 @@ def recent_sales(limit: int = 200, number_filter: str = "") -> list[SaleSummary]
             where = "AND s.id IN (SELECT sale_id FROM carnet WHERE number LIKE ?)"
             params.append(f"%{text}%")
     result = []
-    for row in dialect.rows(_SUMMARY_SQL.format(where=where), (*params, limit)):
+    for row in dialect.rows(queries.SALE_SUMMARIES.format(where=where), (*params, limit)):
         day = row[2]
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day))

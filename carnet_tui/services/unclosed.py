@@ -12,7 +12,7 @@ from datetime import date
 
 from carnet_tui.domain.rules import check_id
 from carnet_tui.services import sales
-from carnet_tui.store import dialect
+from carnet_tui.store import dialect, queries
 
 OFFER_MAX = 20
 
@@ -29,15 +29,6 @@ class UnclosedSale:
     carnet_numbers: tuple[str, ...]  # its carnets not voided: none printed yet (the sale is open)
 
 
-_UNCLOSED_SQL = """
-SELECT s.id, s.number, s.sale_date, s.cashier,
-       (SELECT SUM(l.total_cents) FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided)
-FROM sale s
-WHERE s.status = 'open' AND s.number IS NOT NULL {where}
-  AND EXISTS (SELECT 1 FROM sale_line l WHERE l.sale_id = s.id AND NOT l.voided)
-ORDER BY s.number
-LIMIT ?
-"""
 
 
 def _carnet_numbers(sale_id: int) -> tuple[str, ...]:
@@ -46,7 +37,7 @@ def _carnet_numbers(sale_id: int) -> tuple[str, ...]:
 
 def _rows(where: str, params: tuple[object, ...], limit: int) -> list[UnclosedSale]:
     found = []
-    rows = dialect.rows(_UNCLOSED_SQL.format(where=where), (*params, limit))
+    rows = dialect.rows(queries.UNCLOSED_SALES.format(where=where), (*params, limit))
     for sale_id, number, day, cashier, total in rows:
         if day is not None and not isinstance(day, date):
             day = date.fromisoformat(str(day))
