@@ -57,15 +57,18 @@ class Dialect:
             [(cid, searchable_text(name, phone, member)) for cid, name, phone, member in rows],
         )
 
+    def search_match(self, tokens: list[str]) -> tuple[str, str]:
+        """The search's FROM and WHERE (joined to ``client c``) and the match parameter."""
+        # each token quoted (no FTS syntax can leak in) and prefix-matched
+        query = " ".join(f'"{tok}"*' for tok in tokens)
+        return "client_fts f JOIN client c ON c.id = f.rowid WHERE client_fts MATCH ?", query
+
     def search_clients(
         self, db: Database, text: str, beneficiary_type: str | None, limit: int
     ) -> list[tuple]:
         """Rows (id, name, phone, member number, type) whose words start with every typed token."""
-        tokens = search_tokens(text)
-        # each token quoted (no FTS syntax can leak in) and prefix-matched
-        query = " ".join(f'"{tok}"*' for tok in tokens)
-        sql = (f"SELECT {_SEARCH_COLUMNS} FROM client_fts f JOIN client c ON c.id = f.rowid "
-               "WHERE client_fts MATCH ?")
+        source, query = self.search_match(search_tokens(text))
+        sql = f"SELECT {_SEARCH_COLUMNS} FROM {source}"
         params: list[object] = [query]
         if beneficiary_type:
             sql += " AND c.beneficiary_type = ?"
@@ -73,7 +76,7 @@ class Dialect:
         # no ORDER BY rank: sorting every match of a one-letter prefix costs more than the cashier waits
         sql += " LIMIT ?"
         params.append(limit)
-        return list(db.execute_sql(sql, params).fetchall())
+        return list(db.execute_sql(self.sql(sql), params).fetchall())
 
     def insert_clients(self, db: Database, rows: Sequence[ClientRow]) -> list[int]:
         """Insert checked clients fast, inside the caller's transaction (which holds the write lock)."""
@@ -125,22 +128,11 @@ class PostgresDialect(Dialect):
             (ids, words),
         )
 
-    def search_clients(
-        self, db: Database, text: str, beneficiary_type: str | None, limit: int
-    ) -> list[tuple]:
-        tokens = search_tokens(text)
+    def search_match(self, tokens: list[str]) -> tuple[str, str]:
         # each token a quoted lexeme (no tsquery syntax can leak in), prefix-matched; cast, not
         # to_tsquery: the words are already folded and must not go through a text search parser
         query = " & ".join("'" + tok.replace("\\", "\\\\").replace("'", "''") + "':*" for tok in tokens)
-        sql = (f"SELECT {_SEARCH_COLUMNS} FROM client_search f JOIN client c ON c.id = f.client_id "
-               "WHERE f.words @@ %s::tsquery")
-        params: list[object] = [query]
-        if beneficiary_type:
-            sql += " AND c.beneficiary_type = %s"
-            params.append(beneficiary_type)
-        sql += " LIMIT %s"
-        params.append(limit)
-        return list(db.execute_sql(sql, params).fetchall())
+        return "client_search f JOIN client c ON c.id = f.client_id WHERE f.words @@ ?::tsquery", query
 
     def insert_clients(self, db: Database, rows: Sequence[ClientRow]) -> list[int]:
         ids: list[int] = []
