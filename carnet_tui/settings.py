@@ -48,10 +48,17 @@ class PrinterSettings:
 
 
 @dataclass(frozen=True)
+class CounterSettings:
+    desk: str = "Caisse 1"  # the till sessions, Z numbers and journal rows are per desk
+    idle_lock_minutes: float = 5.0  # the screen locks after this long without a key
+
+
+@dataclass(frozen=True)
 class Settings:
     db: str | None = None
     venue: VenueSettings = field(default_factory=VenueSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
+    counter: CounterSettings = field(default_factory=CounterSettings)
     data_dir: Path = field(default_factory=lambda: default_data_dir())
 
 

@@ -32,3 +32,17 @@ def test_widths_in_cells() -> None:
     assert fit_cells("Karim Benjelloun", 9) == "Karim Be."
     assert pad_cells("北", 4) == "北  "
     assert fit_cells("abc", 0) == ""
+
+
+def test_every_text_key_is_defined_in_one_area_only() -> None:
+    from importlib import import_module
+
+    from carnet_tui import texts
+
+    seen: dict[str, str] = {}
+    areas = texts.areas("fr")
+    assert {"fr_core", "fr_ui", "fr_print", "fr_day"} <= set(areas)
+    for area in areas:
+        for key in import_module(f"carnet_tui.texts.{area}").TEXTS:
+            assert key not in seen, f"{key} in {seen.get(key)} and {area}"
+            seen[key] = area

@@ -199,10 +199,35 @@ def _v3_print_leases(db: Database) -> None:
     db.create_tables([models.PrintLease])
 
 
+def _v4_day_at_the_counter(db: Database) -> None:
+    # users, till sessions, cash movements, Z reports and the journal (issue 10); the columns that
+    # tie a payment to its session and a void or reprint to its approver. A store made by v1 at
+    # this version already has them: each step is skipped when done.
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migration
+
+    db.create_tables([models.User, models.TillSession, models.CashMovement, models.ZReport,
+                      models.JournalEntry])
+    migrator = SchemaMigrator.from_database(db)
+    wanted = [
+        ("sale", "desk", models.Sale.desk),
+        ("payment", "session_id", models.Payment.session),
+        ("void", "approved_by", models.Void.approved_by),
+        ("reprint_log", "approved_by", models.ReprintLog.approved_by),
+    ]
+    for table, column, field in wanted:
+        if column not in {c.name for c in db.get_columns(table)}:
+            run_migration(migrator.add_column(table, column, field))
+    db.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS till_session_one_open ON till_session(desk) "
+                   "WHERE status = 'open'")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS payment_session ON payment(session_id)")
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_tables,
     2: _v2_print_indexes,
     3: _v3_print_leases,
+    4: _v4_day_at_the_counter,
 }
 
 

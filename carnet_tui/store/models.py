@@ -67,11 +67,84 @@ class Tariff(BaseModel):
     active = BooleanField(default=True)
 
 
+class User(BaseModel):
+    """A person at the counter: a PIN (salted scrypt hash, ``domain/pins.py``) and a role."""
+
+    name = CharField(max_length=40, unique=True)
+    role = CharField(max_length=12)  # domain.context.Role
+    pin_hash = CharField(max_length=200)
+    active = BooleanField(default=True)
+    failed_pins = IntegerField(default=0)  # wrong PINs in a row
+    locked_until = FloatField(default=0)  # seconds since the epoch; 0: not locked
+    created_at = DateTimeField(default=now)
+
+
+class TillSession(BaseModel):
+    """A desk's till from its opening float to its Z. At most one open a desk (partial index)."""
+
+    desk = CharField(max_length=40)
+    status = CharField(max_length=10, default="open")  # domain.till.SessionStatus
+    opened_by = CharField(max_length=40)
+    opened_at = DateTimeField(default=now)
+    float_cents = IntegerField()
+    float_counts = TextField()  # canonical JSON {"20000": pieces, …}
+    closed_by = CharField(max_length=40, null=True)
+    closed_at = DateTimeField(null=True)
+    counted_cents = IntegerField(null=True)
+    counted_counts = TextField(null=True)
+    z_number = IntegerField(null=True)  # gap-free per desk (counter ``z:<desk>``)
+
+    class Meta:
+        indexes = ((("desk", "z_number"), True),)
+
+
+class CashMovement(BaseModel):
+    session = ForeignKeyField(TillSession, backref="movements", on_delete="RESTRICT")
+    kind = CharField(max_length=10)  # domain.till.MovementKind
+    amount_cents = IntegerField()
+    reason = TextField()
+    done_by = CharField(max_length=40)
+    approved_by = CharField(max_length=40)
+    done_at = DateTimeField(default=now)
+
+
+class ZReport(BaseModel):
+    """The Z as it was printed: its figures frozen, so a reprint (DUPLICATA) says the same."""
+
+    session = ForeignKeyField(TillSession, unique=True, on_delete="RESTRICT")
+    desk = CharField(max_length=40)
+    number = IntegerField()
+    body = TextField()  # canonical JSON of the figures
+    journal_head = CharField(max_length=64)
+    created_at = DateTimeField(default=now)
+
+    class Meta:
+        indexes = ((("desk", "number"), True),)
+
+
+class JournalEntry(BaseModel):
+    """One append-only row an event; ``hash`` = SHA-256(``prev_hash`` ‖ canonical content)."""
+
+    seq = IntegerField(unique=True)  # 1, 2, 3… with no gap
+    at = CharField(max_length=32)  # ISO text: the same bytes on SQLite and PostgreSQL
+    kind = CharField(max_length=32)
+    actor = CharField(max_length=40)
+    approved_by = CharField(max_length=40, default="")
+    desk = CharField(max_length=40, default="")
+    data = TextField()  # canonical JSON (domain.journal.canonical_data)
+    prev_hash = CharField(max_length=64)
+    hash = CharField(max_length=64)
+
+    class Meta:
+        table_name = "journal"
+
+
 class Sale(BaseModel):
     number = IntegerField(null=True, unique=True)  # allocated with the first paid line
     status = CharField(max_length=10, default="open")  # open → closed → finalized
     sale_date = DateField(null=True)
     cashier = CharField(max_length=40, default="")
+    desk = CharField(max_length=40, default="")
     opened_at = DateTimeField(default=now)
     closed_at = DateTimeField(null=True)
     finalized_at = DateTimeField(null=True)
@@ -107,6 +180,7 @@ class Payment(BaseModel):
     cheque_number = CharField(max_length=20, null=True)
     reference = CharField(max_length=60, null=True)
     paid_at = DateTimeField(default=now)
+    session = ForeignKeyField(TillSession, null=True, backref="payments", on_delete="RESTRICT")
 
 
 class Carnet(BaseModel):
@@ -139,6 +213,7 @@ class Void(BaseModel):
     reason = TextField()
     voided_by = CharField(max_length=40)
     voided_at = DateTimeField(default=now)
+    approved_by = CharField(max_length=40, default="")
 
 
 class PrintJournal(BaseModel):
@@ -183,6 +258,7 @@ class ReprintLog(BaseModel):
     reason = TextField(default="")
     done_by = CharField(max_length=40)
     done_at = DateTimeField(default=now)
+    approved_by = CharField(max_length=40, default="")
 
 
 TABLES: list[type[BaseModel]] = [
@@ -201,4 +277,9 @@ TABLES: list[type[BaseModel]] = [
     Invoice,
     ReprintLog,
     PrintLease,
+    User,
+    TillSession,
+    CashMovement,
+    ZReport,
+    JournalEntry,
 ]

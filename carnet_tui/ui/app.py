@@ -15,6 +15,7 @@ from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Input
 
+from carnet_tui.domain.context import Approval, Context, Permission, self_approval
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
@@ -72,9 +73,13 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         settings: Settings,
         today: date | None = None,
         open_store: Callable[[], None] | None = None,
+        context: Context | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
+        # who acts at this desk: set by the sign-in screen (tests may pass one and skip it); every
+        # write service receives it
+        self.context: Context | None = context
         self._today = today  # fixed in tests and snapshots: carnet numbers hold the date
         self.animation_level = "none"  # nothing moves, so an idle screen sends nothing over SSH
         # the CLI opens the store after the first frame (peewee and migrations cost start-up time);
@@ -182,6 +187,25 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         yield SystemCommand(t("palette.home"), t("palette.home.help"), self.action_go_home)
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
         yield SystemCommand(t("key.quit"), "Ctrl+Q", self.action_quit)
+
+    # ------------------------------------------------------------------ people
+    def ask_approval(self, action: str, then: Callable[[Approval], None]) -> None:
+        """A responsable's yes to ``action``, then ``then(approval)``. A responsable or admin signed
+        in approves their own action (recorded as such); a cashier asks in a dialog where a
+        responsable types their PIN. Refused or cancelled: ``then`` is not called, nothing changes."""
+        ctx = self.context
+        if ctx is None:
+            return
+        if ctx.can(Permission.APPROVE):
+            then(self_approval(ctx, action))
+            return
+        from carnet_tui.ui.screens.approval import ApprovalDialog
+
+        def answered(approval: Approval | None) -> None:
+            if approval is not None:
+                then(approval)
+
+        self.push_screen(ApprovalDialog(ctx, action), callback=answered)
 
     # ------------------------------------------------------------------ printing left unfinished
     @work(exclusive=True, group="resume", exit_on_error=False)

@@ -1,0 +1,24 @@
+"""The journal's chain: each row's hash is SHA-256(previous hash ‖ canonical content). Pure."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+GENESIS = "0" * 64
+
+
+def canonical_data(data: Mapping[str, object]) -> str:
+    """One text for a mapping whatever its order: sorted keys, no spaces, UTF-8 kept."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+
+
+def content(seq: int, at: str, kind: str, actor: str, approved_by: str, desk: str, data: str) -> str:
+    # the sequence number is inside the hashed text: a row moved, dropped or put in between breaks it
+    return json.dumps([seq, at, kind, actor, approved_by, desk, data], separators=(",", ":"),
+                      ensure_ascii=False)
+
+
+def chain(previous: str, row_content: str) -> str:
+    return hashlib.sha256((previous + row_content).encode()).hexdigest()
