@@ -7,6 +7,9 @@ import json
 from collections.abc import Mapping
 
 GENESIS = "0" * 64
+# one encoder made once: json.dumps builds a new one per call when given options, twice the cost
+# over a year's 500 000 rows (journal_verify_s_1y); same bytes
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 
 
 def canonical_data(data: Mapping[str, object]) -> str:
@@ -16,8 +19,7 @@ def canonical_data(data: Mapping[str, object]) -> str:
 
 def content(seq: int, at: str, kind: str, actor: str, approved_by: str, desk: str, data: str) -> str:
     # the sequence number is inside the hashed text: a row moved, dropped or put in between breaks it
-    return json.dumps([seq, at, kind, actor, approved_by, desk, data], separators=(",", ":"),
-                      ensure_ascii=False)
+    return _COMPACT.encode([seq, at, kind, actor, approved_by, desk, data])
 
 
 def chain(previous: str, row_content: str) -> str:
