@@ -46,9 +46,9 @@ def fingerprint(location: str) -> dict[str, object]:
 
 def venue(path: str, tmp_path: Path) -> None:
     """A venue's SQLite store: demo catalog and clients, sales closed, printed, voided, invoiced."""
-    ctx = counter_context()
     store.connect(path)
     demo.load_demo()
+    ctx = counter_context()
     model = CarnetModel.create(name="Carnet copie 15", billets_count=15, validity_days=60)
     tariff = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
 
@@ -67,7 +67,7 @@ def venue(path: str, tmp_path: Path) -> None:
     store.close()
 
 
-def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: Path, ctx) -> None:
+def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: Path) -> None:
     store.close()
     url = pg.fresh_database()
     source = str(tmp_path / "venue.db")
@@ -89,6 +89,7 @@ def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: 
 
     # the copy goes on where the venue stopped: the next sale, carnet and client follow the last ones
     store.connect(url)
+    ctx = counter_context()  # the cashier and the desk's open till came with the copy
     model = CarnetModel.get(CarnetModel.name == "Carnet copie 15")
     sale = sales.open_sale(ctx)
     paid = sales.pay_line(ctx, sale, sales.LineRequest("V", model.id, model.tariffs[0].id, 1, 60),
