@@ -110,10 +110,8 @@ def open_sale(ctx: Context) -> int:
 
 def _open_session(ctx: Context) -> TillSession:
     """The context's till session, open and of its desk (inside the write: a Z meanwhile counts)."""
-    session_id = ctx.session_id
-    row = None
-    if isinstance(session_id, int) and not isinstance(session_id, bool):
-        row = TillSession.get_or_none(TillSession.id == session_id)
+    session_id = check_id(ctx.session_id, "err.till.no_session", "session")
+    row = TillSession.get_or_none(TillSession.id == session_id)
     if row is None or row.status != SessionStatus.OPEN.value or row.desk != ctx.desk:
         raise DomainError("err.till.no_session")
     return row
