@@ -1,4 +1,9 @@
-"""A counter sale: open it, pay lines (all or nothing), void a line, close, finalize."""
+"""A counter sale: open it, pay lines (all or nothing), void a line, close, finalize.
+
+Every write takes the context first (who acts, at which desk, which day, in which till session) and
+appends its journal row in its own transaction: a payment and its ``LINE_PAID`` row commit together
+or not at all. A void, and finalizing with a carnet not all printed, need a responsable's approval.
+"""
 
 from __future__ import annotations
 
