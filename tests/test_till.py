@@ -49,7 +49,9 @@ def test_deposit_and_withdrawal_are_approved_recorded_and_journaled(connected):
     assert data["movement"] == withdrawal.id and data["movement_kind"] == "withdrawal"
     assert data["amount"] == 60000 and data["session"] == ctx.session_id
     assert data["reason"] == "Dépôt en banque" and data["asked_by"] == "amina"
+    assert till.session_cash(ctx).expected_cents == 0  # read only: no journal row
     report = till.x_report(ctx)
+    assert report.cash == till.session_cash(ctx)
     assert (report.cash.deposits_cents, report.cash.withdrawals_cents) == (10000, 60000)
     assert report.cash.expected_cents == 50000 + 10000 - 60000
     assert journal.verify().ok
