@@ -374,8 +374,8 @@ def reprint_billets(
     """Billets ``first``–``last`` (default: all) again, each marked DUPLICATA, logged with why,
     who asked and the responsable who approved (``reprint``)."""
     ctx.require(Permission.SELL)
+    why = _reason(reason)  # said first: the reason is typed before a responsable is asked
     approved = check_approval(ctx, approval, "reprint")
-    why = _reason(reason)
     carnet = _printable_carnet(carnet_id)
     low, high = check_range(first, last, carnet.billets_count)
     billets = list(
@@ -526,8 +526,8 @@ def reprint_receipt(ctx: Context, sale_id: int, settings: Settings, reason: str,
                     approval: Approval | None) -> None:
     """The receipt again, marked DUPLICATA, logged (before printing) with who, who approved, why."""
     ctx.require(Permission.SELL)
+    why = _reason(reason)  # said first: the reason is typed before a responsable is asked
     approved = check_approval(ctx, approval, "reprint")
-    why = _reason(reason)
     sale = _printable_sale(_find_sale(sale_id))
     page = _page(settings)
     data = layouts.receipt_bytes(_receipt_data(sale, settings, True), page)
@@ -612,8 +612,9 @@ def print_invoice(
             )
         duplicate = _original_printed(sale.id, "invoice")
         if duplicate:
-            approved = check_approval(ctx, approval, "reprint")
-            _log_reprint(ctx, sale, "invoice", f"{invoice.number} {DUPLICATE}", _reason(reason), approved)
+            why = _reason(reason)
+            _log_reprint(ctx, sale, "invoice", f"{invoice.number} {DUPLICATE}", why,
+                         check_approval(ctx, approval, "reprint"))
         return invoice, duplicate
 
     invoice, duplicate = store.write(transaction)
