@@ -60,7 +60,8 @@ def venue(path: str, tmp_path: Path) -> None:
     printing.print_carnet(ctx, sales.sale_carnets(first)[0].carnet_id, settings)
     printing.print_invoice(ctx, first, settings)
     second = sales.open_sale(ctx)
-    line = sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 1, 60), PaymentInput("card"))
+    line = sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 1, 60),
+                          PaymentInput("card"))
     sales.void_line(ctx, line.line_id, "erreur de saisie", approval(ctx, "void"))
     sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 3, 60), PaymentInput("card"))
     clients.create_client(ClientInput("Élodie Nouvelle", "V", "0600000000"))

@@ -2,7 +2,7 @@
 
 Each hostile text goes, as an old store would hold it (written raw, never cleaned), into the client's
 name, the model's name, the tariff's label and the sale's cashier; into the venue's name and address
-(a Settings object, as a settings file gives it); into CARNET_CASHIER; and into the void and reprint
+(a Settings object, as a settings file gives it); into a user's name; and into the void and reprint
 reasons. Then the whole sale is printed through the services to the app's own spool (a python-escpos
 printer writing a file): receipt, billets, invoice, and their reprints. What the printer is told to
 do must be exactly what it is told for a plain name: same commands, same parameters, same order.

@@ -310,7 +310,9 @@ def _attempt_line(at: Store, kw: dict[str, object], tally: dict[str, int], poke:
     for call in (sales.get_sale, sales.sale_carnets):
         outcome(lambda call=call: call(sale_id))  # type: ignore[misc]
     outcome(lambda: sales.close_sale(ctx, sale_id))  # type: ignore[arg-type]
-    outcome(lambda: sales.finalize_sale(ctx, sale_id, at.approval_of(kw["by"], "finalize_unprinted")))  # type: ignore[arg-type]
+    # the unprinted carnets' approval: none or hostile (refused), then a responsable's (finalized)
+    outcome(lambda: sales.finalize_sale(ctx, sale_id, kw["by"]))  # type: ignore[arg-type]
+    outcome(lambda: sales.finalize_sale(ctx, sale_id, at.yes("finalize_unprinted")))  # type: ignore[arg-type]
     outcome(lambda: sales.carnet_status(kw["model_id"]))  # type: ignore[arg-type]
     outcome(lambda: sales.open_sale(ctx))
 

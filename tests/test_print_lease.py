@@ -115,7 +115,8 @@ def test_second_desk_is_refused_while_the_first_prints_then_takes_over_after_exp
                 "réessayez quand ce poste aura fini."
             )
             with pytest.raises(DomainError):
-                printing.reprint_billets(ctx, carnet.carnet_id, settings_b, "essai", approval(ctx, "reprint"), 1, 2)
+                printing.reprint_billets(ctx, carnet.carnet_id, settings_b, "essai",
+                                         approval(ctx, "reprint"), 1, 2)
             time.sleep(0.2)
         assert PrintJournal.get_by_id(in_flight.id).status == "pending"  # not marked "interrupted"
         assert not out_b.exists() or out_b.read_bytes() == b""

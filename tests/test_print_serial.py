@@ -88,7 +88,9 @@ def _resume_and_check(carnet, tmp_path, sent_before: int) -> list:
 
 
 @pytest.mark.parametrize("fault", ["stops_reading", "unplugged"])
-def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog, tmp_path, printer, fault, ctx):
+def test_fault_mid_carnet_then_resume_prints_only_missing_billets(
+    manual_catalog, tmp_path, printer, fault, ctx
+):
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
     settings = settings_for(tmp_path, printer.url, write_timeout=0.5)

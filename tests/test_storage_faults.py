@@ -210,7 +210,8 @@ IO_ERROR = CHILD_CONTEXT + textwrap.dedent(
     try:
         for _ in range(200):
             sale = sales.open_sale(ctx)
-            sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60), PaymentInput("card"))
+            sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
+                           PaymentInput("card"))
             paid += 1
     except DomainError as exc:
         print(paid, exc.key, exc.message, sep="|")
