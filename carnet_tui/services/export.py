@@ -33,6 +33,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.text import clean_text
 from carnet_tui.services import journal
 from carnet_tui.services.journal import Event
+from carnet_tui.services.people import SYSTEM
 from carnet_tui.store import db as store
 from carnet_tui.store.models import (
     CashMovement,
@@ -46,7 +47,6 @@ from carnet_tui.store.models import (
     ZReport,
 )
 
-SYSTEM = "système"
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 T = TypeVar("T")
