@@ -37,15 +37,15 @@ PAYER = textwrap.dedent(
     rng = random.Random(seed)
     print("ready", flush=True)
     while True:
-        sale = sales.open_sale("drill")
+        sale = sales.open_sale(ctx)
         for _ in range(rng.randint(1, 3)):
             request = sales.LineRequest("V", model_id, tariff_id, rng.randint(1, 10), 60)
-            paid = sales.pay_line(sale, request, PaymentInput("cash", 10**9))
+            paid = sales.pay_line(ctx, sale, request, PaymentInput("cash", 10**9))
             print("paid", paid.line_id, flush=True)
             if rng.random() < 0.15:
-                sales.void_line(paid.line_id, "erreur de saisie", "drill")
+                sales.void_line(ctx, paid.line_id, "erreur de saisie", approval(ctx, "void"))
         try:
-            sales.close_sale(sale)
+            sales.close_sale(ctx, sale)
         except DomainError:  # every line voided: the sale stays open, as at the counter
             pass
     """
@@ -70,20 +70,20 @@ DESK = textwrap.dedent(
     while paid < 50:
         try:
             if sale is None:
-                sale = sales.open_sale(f"desk{seed}")
+                sale = sales.open_sale(ctx)
             request = sales.LineRequest("A", model_id, tariff_id, rng.randint(1, 3), 30)
-            line = sales.pay_line(sale, request, PaymentInput("card"))
+            line = sales.pay_line(ctx, sale, request, PaymentInput("card"))
             paid += 1
             numbers.extend(line.carnet_numbers)
             if rng.random() < 0.4:
-                sales.close_sale(sale)
+                sales.close_sale(ctx, sale)
                 sale = None
         except Exception as exc:  # every error must be counted, none may reach a cashier
             errors.append(f"{type(exc).__name__}: {exc}")
             if len(errors) > 20:
                 break
     if sale is not None:
-        sales.close_sale(sale)
+        sales.close_sale(ctx, sale)
     report = {"paid": paid, "errors": errors, "numbers": numbers, "started": started, "ended": time.time()}
     print(json.dumps(report), flush=True)
     sys.exit(1 if errors else 0)

@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support.day import counter_context
 from test_drill_payment import check_store, seed_catalog
 
 from carnet_tui.domain.payment import PaymentInput
@@ -53,20 +54,21 @@ PRINTER = textwrap.dedent(
     settings = Settings(db=path, printer=PrinterSettings(url="file:" + out), data_dir=Path(data_dir))
     print("ready", flush=True)
     for carnet in sales.sale_carnets(sale_id):
-        printing.print_carnet(carnet.carnet_id, settings)
+        printing.print_carnet(ctx, carnet.carnet_id, settings)
     print("done", flush=True)
     """
 )
 
 
 def _closed_sale(path: str, lines: int, quantity: int) -> int:
+    ctx = counter_context()
     model_id, tariff_id = seed_catalog(path)
     store.connect(path)
-    sale_id = sales.open_sale("drill")
+    sale_id = sales.open_sale(ctx)
     for _ in range(lines):
         request = sales.LineRequest("V", model_id, tariff_id, quantity, 60)
-        sales.pay_line(sale_id, request, PaymentInput("card"))
-    sales.close_sale(sale_id)
+        sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
+    sales.close_sale(ctx, sale_id)
     store.close()
     return sale_id
 

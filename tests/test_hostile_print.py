@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.day import approval, counter_context
 from test_print_support import parse
 
 from carnet_tui.domain.errors import DomainError
@@ -41,6 +42,7 @@ def _reason(text: str) -> str:
 
 def print_everything(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -> tuple[bytes, list[str]]:
     """One sale whose every text field holds ``text``, printed whole; (spool bytes, previews)."""
+    ctx = counter_context()
     folder.mkdir()
     store.connect(str(folder / "carnet.db"))
     try:
@@ -50,14 +52,14 @@ def print_everything(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -
         model = CarnetModel.create(name=text, billets_count=2, validity_days=60)
         tariff = Tariff.create(model=model, label=text, price_cents=550000)
         monkeypatch.setenv("CARNET_CASHIER", text.replace("\x00", ""))  # no NUL in an environment
-        sale_id = sales.open_sale()
+        sale_id = sales.open_sale(ctx)
         assert Sale.get_by_id(sale_id).cashier == clean_text(text.replace("\x00", ""))[:40]
         Sale.update(cashier=text).where(Sale.id == sale_id).execute()  # and raw, as in an old store
         request = sales.LineRequest("V", model.id, tariff.id, 1, 60, client.id)
-        kept = sales.pay_line(sale_id, request, PaymentInput("cash", 600000), today=DAY)
-        voided = sales.pay_line(sale_id, request, PaymentInput("cash", 550000), today=DAY)
-        sales.void_line(voided.line_id, _reason(text), by=text)
-        sales.close_sale(sale_id)
+        kept = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 600000))
+        voided = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 550000))
+        sales.void_line(ctx, voided.line_id, _reason(text), approval(ctx, "void"))
+        sales.close_sale(ctx, sale_id)
         settings = Settings(
             db=None,
             venue=VenueSettings(name=text, address=text, **LEGAL),
@@ -66,12 +68,12 @@ def print_everything(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -
         )
         carnet = sales.sale_carnets(sale_id)[0]
         assert carnet.line_id == kept.line_id
-        printing.print_receipt(sale_id, settings)
-        printing.print_carnet(carnet.carnet_id, settings)
-        printing.print_invoice(sale_id, settings, today=DAY)
-        printing.reprint_receipt(sale_id, settings, _reason(text), by=text)
-        printing.reprint_billets(carnet.carnet_id, settings, _reason(text), 1, 2, by=text)
-        printing.print_invoice(sale_id, settings, reason=_reason(text), by=text, today=DAY)
+        printing.print_receipt(ctx, sale_id, settings)
+        printing.print_carnet(ctx, carnet.carnet_id, settings)
+        printing.print_invoice(ctx, sale_id, settings)
+        printing.reprint_receipt(ctx, sale_id, settings, _reason(text), approval(ctx, "reprint"))
+        printing.reprint_billets(ctx, carnet.carnet_id, settings, _reason(text), approval(ctx, "reprint"), 1, 2)
+        printing.print_invoice(ctx, sale_id, settings, reason=_reason(text), by=text)
         previews = printing.preview_billets(carnet.carnet_id, settings)
         previews.append(printing.receipt_preview(sale_id, settings))
         history = [entry.summary for entry in printing.sale_history(sale_id)]
@@ -127,15 +129,15 @@ def test_the_layouts_guard_holds_whatever_the_caller_passes() -> None:
         assert not [ch for ch in preview if ch < " " and ch != "\n"]
 
 
-def test_refused_texts_are_refused_not_printed(tmp_path: Path) -> None:
+def test_refused_texts_are_refused_not_printed(tmp_path: Path, ctx) -> None:
     """A reason that is nothing once cleaned is no reason: refused, as an empty one."""
     store.connect(str(tmp_path / "carnet.db"))
     try:
         with pytest.raises(DomainError) as refused:
-            printing.reprint_receipt(1, Settings(db=None, data_dir=tmp_path), "\x1b\x07\u202e")
+            printing.reprint_receipt(ctx, 1, Settings(db=None, data_dir=tmp_path), "\x1b\x07\u202e", approval(ctx, "reprint"))
         assert refused.value.key == "err.print.reason_required"
         with pytest.raises(DomainError) as refused:
-            sales.void_line(1, "\x00\x1d")
+            sales.void_line(ctx, 1, "\x00\x1d", approval(ctx, "void"))
         assert refused.value.key == "err.void.reason_required"
     finally:
         database.obj.close()

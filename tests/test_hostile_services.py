@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.day import counter_context
 from test_drill_payment import check_store
 
 from carnet_tui.domain.clients import ClientInput
@@ -259,7 +260,8 @@ def _valid_fields(hostile_store: Store) -> dict[str, st.SearchStrategy[object]]:
 
 def _attempt_line(kw: dict[str, object], tally: dict[str, int], poke: bool = True) -> None:
     """Quote, pay, then void (or try to void) one line, and poke the sale's other entry points."""
-    sale_id = sales.open_sale() if kw["sale_id"] == "fresh" else kw["sale_id"]
+    ctx = counter_context()
+    sale_id = sales.open_sale(ctx) if kw["sale_id"] == "fresh" else kw["sale_id"]
     request = sales.LineRequest(
         kw["kind"],
         kw["model_id"],
@@ -271,7 +273,7 @@ def _attempt_line(kw: dict[str, object], tally: dict[str, int], poke: bool = Tru
     payment = PaymentInput(kw["method"], kw["tendered"], kw["cheque"], kw["reference"])  # type: ignore[arg-type]
     paid: list[sales.PaidLine] = []
     outcome(lambda: sales.quote(request))
-    if outcome(lambda: paid.append(sales.pay_line(sale_id, request, payment))):  # type: ignore[arg-type]
+    if outcome(lambda: paid.append(sales.pay_line(ctx, sale_id, request, payment))):  # type: ignore[arg-type]
         tally["paid"] += 1
         line = paid[0]
         assert line.payment.change_cents >= 0 and line.payment.amount_cents == line.total_cents
@@ -491,18 +493,18 @@ def test_import_takes_any_file(hostile_store: Store, tmp_path_factory: pytest.Te
 
 def test_printing_entry_points_take_any_ids_ranges_and_reasons(
     hostile_store: Store, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+, ctx) -> None:
     printing = pytest.importorskip("carnet_tui.services.printing")
     from carnet_tui.settings import PrinterSettings, Settings
 
     hostile_store.bind()
     folder = tmp_path_factory.mktemp("printer")
     settings = Settings(printer=PrinterSettings(url=f"file:{folder / 'out.bin'}"), data_dir=folder)
-    sale_id = sales.open_sale()
+    sale_id = sales.open_sale(ctx)
     request = sales.LineRequest("V", hostile_store.model_id, hostile_store.tariff_id, 2, 60)
-    sales.pay_line(sale_id, request, PaymentInput("card"))
-    carnets = sales.close_sale(sale_id)
-    printing.print_carnet(carnets[0].carnet_id, settings)  # the first carnet printed, the second not
+    sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
+    carnets = sales.close_sale(ctx, sale_id)
+    printing.print_carnet(ctx, carnets[0].carnet_id, settings)  # the first carnet printed, the second not
     valid_carnet = st.sampled_from([c.carnet_id for c in carnets])
     bound = st.one_of(st.none(), st.integers(-2, 17), st.sampled_from(["", " 3 ", "15", "abc", "1-3"]))
 
@@ -520,12 +522,12 @@ def test_printing_entry_points_take_any_ids_ranges_and_reasons(
     ) -> None:
         outcome(lambda: printing.check_range(first, last, 15))
         outcome(lambda: printing.reprint_billets(carnet_id, settings, reason, first, last, by))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_carnet(carnet_id, settings))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_carnet(ctx, carnet_id, settings))  # type: ignore[arg-type]
         outcome(lambda: printing.preview_billets(carnet_id, settings))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_receipt(ctx, sale, settings, reason, by))  # type: ignore[arg-type]
         outcome(lambda: printing.reprint_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
         outcome(lambda: printing.receipt_preview(sale, settings))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_invoice(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_invoice(ctx, sale, settings, reason, by))  # type: ignore[arg-type]
         outcome(lambda: printing.sale_history(sale))  # type: ignore[arg-type]
 
     run()

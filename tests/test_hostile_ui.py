@@ -24,8 +24,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support.day import counter_context
 from test_print_support import parse
-from test_ui_support import MANUAL_DAY, demo_settings, make_app, settle, type_text, wait_until
+from test_ui_support import demo_settings, make_app, settle, type_text, wait_until
 from textual import events
 from textual.widgets import DataTable, OptionList, Static
 
@@ -71,6 +72,7 @@ def hostile_store(tmp_path):
     """The demo store plus, for each hostile text, written raw as an old store would hold it: a
     client, a model (2 billets) and its tariff, and a finalized sale by that cashier, with a voided
     line and a reprint whose reasons and author are the text."""
+    ctx = counter_context()
     for settings in demo_settings(tmp_path):
         Counter.insert(name="sale", value=814).on_conflict_replace().execute()
         for index, text in enumerate(HOSTILE_TEXTS):
@@ -78,10 +80,10 @@ def hostile_store(tmp_path):
             clients.index_client(client.id, text, client.phone, "")
             model = CarnetModel.create(name=text, billets_count=2, validity_days=30, position=-100 + index)
             tariff = Tariff.create(model=model, label=text, price_cents=100000 + index)
-            sale_id = sales.open_sale("amina")
+            sale_id = sales.open_sale(ctx)
             request = sales.LineRequest("V", model.id, tariff.id, 1, 30, client.id)
-            sales.pay_line(sale_id, request, PaymentInput("cash", 200000), today=MANUAL_DAY)
-            voided = sales.pay_line(sale_id, request, PaymentInput("cash", 200000), today=MANUAL_DAY)
+            sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 200000))
+            voided = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 200000))
             SaleLine.update(voided=True).where(SaleLine.id == voided.line_id).execute()
             Void.create(line=voided.line_id, reason=text, voided_by=text)
             Sale.update(cashier=text, status="finalized").where(Sale.id == sale_id).execute()

@@ -102,16 +102,16 @@ RESTART_DESK = textwrap.dedent(
     print("ready", flush=True)
     errors = 0
     with db.busy_hook(hook):
-        sale = sales.open_sale("desk")
+        sale = sales.open_sale(ctx)
         for n in range(int(sys.argv[4])):
             try:
-                line = sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
+                line = sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
                                       PaymentInput("card"))
                 print("paid", line.line_id, flush=True)
             except Exception as exc:
                 print("error", type(exc).__name__, exc, flush=True)
                 errors += 1
-        sales.close_sale(sale)
+        sales.close_sale(ctx, sale)
     print("done", errors, flush=True)
     """
 )

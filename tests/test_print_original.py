@@ -27,7 +27,7 @@ DESK = textwrap.dedent(
     db.connect(sys.argv[1])
     settings = Settings(printer=PrinterSettings(url=sys.argv[3], write_timeout_s=60),
                         data_dir=Path(sys.argv[4]))
-    printing.print_receipt(int(sys.argv[2]), settings)
+    printing.print_receipt(ctx, int(sys.argv[2]), settings)
     """
 )
 
@@ -38,7 +38,7 @@ def _details(db_path) -> list[str]:
 
 
 def test_killed_while_sending_the_original_then_the_next_print_says_duplicata(
-    manual_catalog, tmp_path, db_path
+    manual_catalog, tmp_path, db_path, ctx
 ):
     sale_id = manual_sale(manual_catalog)
     store.close()
@@ -70,6 +70,6 @@ def test_killed_while_sending_the_original_then_the_next_print_says_duplicata(
     store.connect(str(db_path))
     out = tmp_path / "after.bin"
     with pytest.raises(DomainError):  # a DUPLICATA needs its reason
-        printing.print_receipt(sale_id, settings_for(tmp_path, f"file:{out}"))
-    assert printing.print_receipt(sale_id, settings_for(tmp_path, f"file:{out}"), reason="coupure")
+        printing.print_receipt(ctx, sale_id, settings_for(tmp_path, f"file:{out}"))
+    assert printing.print_receipt(ctx, sale_id, settings_for(tmp_path, f"file:{out}"), reason="coupure")
     assert "DUPLICATA" in out.read_bytes().decode("cp858")

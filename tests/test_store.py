@@ -134,9 +134,8 @@ PAYER = textwrap.dedent(
     db.connect(sys.argv[1])
     model_id, tariff_id, lines = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     for _ in range(lines):
-        sale = sales.open_sale()
-        sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 2, 60), PaymentInput("card"),
-                       today=date(2019, 12, 20))
+        sale = sales.open_sale(ctx)
+        sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 2, 60), PaymentInput("card"))
     print("ok")
     """
 )
