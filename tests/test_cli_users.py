@@ -234,3 +234,23 @@ def test_hostile_user_add_is_refused_whole_or_done_whole(db: Path, in_process: N
                                                                   "contrôleur"}
     for (stored,) in rows(db, "SELECT name FROM user"):
         assert all(ord(ch) >= 0x20 for ch in stored) and "\u202e" not in stored and len(stored) <= 40
+
+
+def test_the_counters_first_start_on_the_default_store_gives_the_demo_users(tmp_path: Path) -> None:
+    """What `make run` does before its first screen (cmd_run: precheck, then _open_for_counter after
+    the first frame), without the screen: the new default store can be signed in to."""
+    import subprocess
+
+    env = clean_env(tmp_path)
+    env["XDG_DATA_HOME"] = str(tmp_path / "xdg")
+    code = (
+        "from carnet_tui import cli; from carnet_tui.store import location; "
+        "s = cli.load_settings(cli.build_parser().parse_args([])); "
+        "location.precheck(s.db); cli._open_for_counter(s)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    db = tmp_path / "xdg" / "carnet-tui" / "carnet.db"
+    assert signs_in(db, "Samir", "1111") and signs_in(db, "Admin", "1234")
+    assert rows(db, "SELECT COUNT(*) FROM carnet_model")[0][0] >= 3
