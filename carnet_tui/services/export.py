@@ -27,25 +27,14 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TypeVar
 
-from peewee import JOIN, fn
-
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.text import clean_text
 from carnet_tui.services import journal
 from carnet_tui.services.journal import Event
 from carnet_tui.services.people import SYSTEM
 from carnet_tui.store import db as store
-from carnet_tui.store.models import (
-    CashMovement,
-    Client,
-    Payment,
-    ReprintLog,
-    Sale,
-    SaleLine,
-    TillSession,
-    Void,
-    ZReport,
-)
+from carnet_tui.store import dialect
+from carnet_tui.store.models import TillSession, ZReport
 
 DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -107,18 +96,25 @@ def text(value: object) -> str:
     """A text from the store, harmless in a spreadsheet: one line, never a formula."""
     if value is None:
         return ""
-    cleaned = clean_text(str(value))
+    cleaned = str(value)
+    if not cleaned.isprintable():  # cleaned where it entered; checked again, cheaply, on the way out
+        cleaned = clean_text(cleaned)
     return "'" + cleaned if cleaned.startswith(FORMULA_START) else cleaned
 
 
+def number_(value: object) -> str:
+    return "" if value is None else str(value)
+
+
 def when(value: object) -> str:
+    """A date or time as ``AAAA-MM-JJ[ HH:MM:SS]`` (SQLite gives it back as that text already)."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime):
         return value.replace(microsecond=0).isoformat(sep=" ")
     if isinstance(value, date):
         return value.isoformat()
-    return text(value)  # a store that gave back text: kept as it was written
+    return text(value)
 
 
 def yes_no(value: object) -> str:
@@ -126,39 +122,40 @@ def yes_no(value: object) -> str:
 
 
 # --- the tables ---------------------------------------------------------------------------------------
+# Plain SQL (portable: the same text on SQLite and PostgreSQL), rows as tuples: a year of a desk
+# (100 000 sales) is read without building a model object a row.
 
-def _between(field: object, start: date, end: date) -> object:
+def _days(start: date, end: date) -> tuple[str, str]:
+    return start.isoformat(), end.isoformat()
+
+
+def _span(start: date, end: date) -> tuple[str, str]:
     # a time column: from the first day's midnight to the midnight after the last day
-    return (field >= datetime.combine(start, time())) & (  # type: ignore[operator]
-        field < datetime.combine(end + timedelta(days=1), time()))  # type: ignore[operator]
+    return f"{start.isoformat()} 00:00:00", f"{(end + timedelta(days=1)).isoformat()} 00:00:00"
 
 
 def _sales(start: date, end: date) -> Table:
-    totals = dict(
-        SaleLine.select(SaleLine.sale, fn.SUM(SaleLine.total_cents))
-        .join(Sale).where(Sale.sale_date.between(start, end) & (SaleLine.voided == False))  # noqa: E712
-        .group_by(SaleLine.sale).tuples())
-    rows = [
-        [str(s.number or ""), when(s.sale_date), s.status, text(s.cashier), text(s.desk),
-         when(s.opened_at), when(s.closed_at), when(s.finalized_at), dh(totals.get(s.id, 0))]
-        for s in Sale.select().where(Sale.sale_date.between(start, end)).order_by(Sale.number, Sale.id)
-    ]
+    found = dialect.rows(
+        "SELECT s.number, s.sale_date, s.status, s.cashier, s.desk, s.opened_at, s.closed_at, "
+        "s.finalized_at, (SELECT SUM(l.total_cents) FROM sale_line l WHERE l.sale_id = s.id "
+        "AND l.voided = ?) FROM sale s WHERE s.sale_date BETWEEN ? AND ? ORDER BY s.number, s.id",
+        (False, *_days(start, end)))
+    rows = [[number_(r[0]), when(r[1]), text(r[2]), text(r[3]), text(r[4]), when(r[5]), when(r[6]),
+             when(r[7]), dh(r[8] or 0)] for r in found]
     return Table("ventes.csv", ("vente", "date_vente", "statut", "caissier", "caisse", "ouverte_le",
                                 "cloturee_le", "finalisee_le", "total_dh"), rows)
 
 
 def _lines(start: date, end: date) -> Table:
-    query = (SaleLine.select(SaleLine, Sale.number, Sale.sale_date, Client.name, Client.member_number)
-             .join(Sale).switch(SaleLine).join(Client, JOIN.LEFT_OUTER)
-             .where(Sale.sale_date.between(start, end)).order_by(Sale.number, SaleLine.position)
-             .objects())
-    rows = [
-        [str(r.number or ""), str(r.id), str(r.position), when(r.sale_date), text(r.name),
-         text(r.member_number), r.beneficiary_type, text(r.model_name), text(r.tariff_label),
-         dh(r.unit_price_cents), str(r.quantity), dh(r.total_cents), str(r.validity_days),
-         when(r.valid_until), when(r.paid_at), yes_no(r.voided)]
-        for r in query
-    ]
+    found = dialect.rows(
+        "SELECT s.number, l.id, l.position, s.sale_date, c.name, c.member_number, l.beneficiary_type, "
+        "l.model_name, l.tariff_label, l.unit_price_cents, l.quantity, l.total_cents, l.validity_days, "
+        "l.valid_until, l.paid_at, l.voided FROM sale_line l JOIN sale s ON s.id = l.sale_id "
+        "LEFT JOIN client c ON c.id = l.client_id WHERE s.sale_date BETWEEN ? AND ? "
+        "ORDER BY s.number, l.position", _days(start, end))
+    rows = [[number_(r[0]), number_(r[1]), number_(r[2]), when(r[3]), text(r[4]), text(r[5]), text(r[6]),
+             text(r[7]), text(r[8]), dh(r[9]), number_(r[10]), dh(r[11]), number_(r[12]), when(r[13]),
+             when(r[14]), yes_no(r[15])] for r in found]
     return Table("lignes.csv", ("vente", "ligne", "position", "date_vente", "client", "numero_adherent",
                                 "type_beneficiaire", "modele", "tarif", "prix_unitaire_dh", "quantite",
                                 "total_dh", "validite_jours", "valable_jusqu_au", "payee_le",
@@ -166,54 +163,46 @@ def _lines(start: date, end: date) -> Table:
 
 
 def _payments(start: date, end: date) -> Table:
-    query = (Payment.select(Payment, Sale.number)
-             .join(SaleLine).join(Sale).where(Sale.sale_date.between(start, end))
-             .order_by(Payment.id).objects())
-    rows = [
-        [str(r.number or ""), str(r.line_id), str(r.id), str(r.session_id or ""), r.method,
-         dh(r.amount_cents), dh(r.tendered_cents), dh(r.change_cents), text(r.cheque_number),
-         text(r.reference), when(r.paid_at)]
-        for r in query
-    ]
+    found = dialect.rows(
+        "SELECT s.number, p.line_id, p.id, p.session_id, p.method, p.amount_cents, p.tendered_cents, "
+        "p.change_cents, p.cheque_number, p.reference, p.paid_at FROM payment p "
+        "JOIN sale_line l ON l.id = p.line_id JOIN sale s ON s.id = l.sale_id "
+        "WHERE s.sale_date BETWEEN ? AND ? ORDER BY p.id", _days(start, end))
+    rows = [[number_(r[0]), number_(r[1]), number_(r[2]), number_(r[3]), text(r[4]), dh(r[5]), dh(r[6]),
+             dh(r[7]), text(r[8]), text(r[9]), when(r[10])] for r in found]
     return Table("paiements.csv", ("vente", "ligne", "paiement", "session", "mode", "montant_dh",
                                    "remis_dh", "rendu_dh", "cheque", "reference", "paye_le"), rows)
 
 
 def _voids(start: date, end: date) -> Table:
-    query = (Void.select(Void, Sale.number, SaleLine.total_cents, SaleLine.model_name)
-             .join(SaleLine).join(Sale).where(_between(Void.voided_at, start, end))
-             .order_by(Void.voided_at, Void.id).objects())
-    rows = [
-        [str(r.number or ""), str(r.line_id), text(r.model_name), dh(r.total_cents), text(r.reason),
-         text(r.voided_by), text(r.approved_by), when(r.voided_at)]
-        for r in query
-    ]
+    found = dialect.rows(
+        "SELECT s.number, v.line_id, l.model_name, l.total_cents, v.reason, v.voided_by, v.approved_by, "
+        "v.voided_at FROM void v JOIN sale_line l ON l.id = v.line_id JOIN sale s ON s.id = l.sale_id "
+        "WHERE v.voided_at >= ? AND v.voided_at < ? ORDER BY v.voided_at, v.id", _span(start, end))
+    rows = [[number_(r[0]), number_(r[1]), text(r[2]), dh(r[3]), text(r[4]), text(r[5]), text(r[6]),
+             when(r[7])] for r in found]
     return Table("annulations.csv", ("vente", "ligne", "modele", "montant_dh", "motif", "annulee_par",
                                      "approuvee_par", "annulee_le"), rows)
 
 
 def _reprints(start: date, end: date) -> Table:
-    query = (ReprintLog.select(ReprintLog, Sale.number).join(Sale)
-             .where(_between(ReprintLog.done_at, start, end))
-             .order_by(ReprintLog.done_at, ReprintLog.id).objects())
-    rows = [
-        [str(r.number or ""), r.what, text(r.detail), text(r.reason), text(r.done_by),
-         text(r.approved_by), when(r.done_at)]
-        for r in query
-    ]
+    found = dialect.rows(
+        "SELECT s.number, r.what, r.detail, r.reason, r.done_by, r.approved_by, r.done_at "
+        "FROM reprint_log r JOIN sale s ON s.id = r.sale_id WHERE r.done_at >= ? AND r.done_at < ? "
+        "ORDER BY r.done_at, r.id", _span(start, end))
+    rows = [[number_(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]), when(r[6])]
+            for r in found]
     return Table("reimpressions.csv", ("vente", "quoi", "detail", "motif", "par", "approuvee_par",
                                        "le"), rows)
 
 
 def _movements(start: date, end: date) -> Table:
-    query = (CashMovement.select(CashMovement, TillSession.desk).join(TillSession)
-             .where(_between(CashMovement.done_at, start, end))
-             .order_by(CashMovement.done_at, CashMovement.id).objects())
-    rows = [
-        [text(r.desk), str(r.session_id), str(r.id), r.kind, dh(r.amount_cents), text(r.reason),
-         text(r.done_by), text(r.approved_by), when(r.done_at)]
-        for r in query
-    ]
+    found = dialect.rows(
+        "SELECT t.desk, m.session_id, m.id, m.kind, m.amount_cents, m.reason, m.done_by, m.approved_by, "
+        "m.done_at FROM cash_movement m JOIN till_session t ON t.id = m.session_id "
+        "WHERE m.done_at >= ? AND m.done_at < ? ORDER BY m.done_at, m.id", _span(start, end))
+    rows = [[text(r[0]), number_(r[1]), number_(r[2]), text(r[3]), dh(r[4]), text(r[5]), text(r[6]),
+             text(r[7]), when(r[8])] for r in found]
     return Table("mouvements_caisse.csv", ("caisse", "session", "mouvement", "type", "montant_dh",
                                            "motif", "par", "approuve_par", "le"), rows)
 
@@ -243,8 +232,9 @@ def flatten(value: object, prefix: str = "") -> dict[str, str]:
 def _z_reports(start: date, end: date) -> Table:
     fixed = ("caisse", "numero", "cloture_le", "session", "ouverte_le", "ouverte_par", "cloturee_par",
              "fond_dh", "compte_dh", "tete_journal")
+    first, after = datetime.combine(start, time()), datetime.combine(end + timedelta(days=1), time())
     query = (ZReport.select(ZReport, TillSession).join(TillSession)
-             .where(_between(ZReport.created_at, start, end))
+             .where((ZReport.created_at >= first) & (ZReport.created_at < after))
              .order_by(ZReport.desk, ZReport.number))
     found: list[tuple[list[str], dict[str, str]]] = []
     columns: dict[str, None] = {}  # the body's figures, in the order first met
