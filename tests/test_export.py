@@ -46,8 +46,8 @@ def _at(day: date, hour: int, minute: int = 0, second: int = 0) -> datetime:
 
 
 @pytest.fixture
-def period(tmp_path: Path, manual_catalog) -> Period:
-    db = Path(str(store.database.obj.database))
+def made(tmp_path: Path, manual_catalog) -> tuple[int, int, int]:
+    """The period's rows in the open store: (sale number, the later sale's number, session id)."""
     ctx = counter_context(today=TODAY)
     request = sales.LineRequest("V", manual_catalog.model_id, manual_catalog.visitor_tariff_id, 1, 60)
     sale = sales.open_sale(ctx)
@@ -78,8 +78,15 @@ def period(tmp_path: Path, manual_catalog) -> Period:
     ZReport.create(session=session, desk=session.desk, number=1, body=json.dumps(body),
                    journal_head=journal.head()[1], created_at=_at(TODAY, 20))
     assert paid.total_cents == 550000 and later_paid.sale_number == paid.sale_number + 1
+    return paid.sale_number, later_paid.sale_number, session.id
+
+
+@pytest.fixture
+def period(tmp_path: Path, made: tuple[int, int, int]) -> Period:
+    """The same rows in a SQLite file, closed: the command runs in its own process."""
+    db = Path(str(store.database.obj.database))
     store.close()
-    return Period(db, clean_env(tmp_path), paid.sale_number, later_paid.sale_number, session.id, tmp_path)
+    return Period(db, clean_env(tmp_path), *made, tmp_path)
 
 
 def read(path: Path) -> list[dict[str, str]]:
@@ -229,3 +236,26 @@ def test_cells() -> None:
         "'=1+1", "'+212", "'-x", "'@a", "Zoé", "ab", ""]
     assert export.flatten({"a": {"b_cents": 150, "c": [True, 1.5]}}) == {
         "a.b_dh": "1,50", "a.c.0": "oui", "a.c.1": "1,5"}
+
+
+@pytest.mark.both_stores
+def test_export_period_on_both_stores(made: tuple[int, int, int], tmp_path: Path) -> None:
+    """The service itself, on SQLite and PostgreSQL: the same rows, the same cells."""
+    number, later, _session = made
+    result = export.export_period(TODAY - timedelta(days=1), TODAY, tmp_path / "out", by="système (test)")
+    assert result.files == {"ventes.csv": 1, "lignes.csv": 2, "paiements.csv": 2, "annulations.csv": 1,
+                            "reimpressions.csv": 2, "mouvements_caisse.csv": 1, "rapports_z.csv": 1}
+    (sale,) = read(tmp_path / "out" / "ventes.csv")
+    assert (sale["vente"], sale["date_vente"]) == (str(number), TODAY.isoformat())
+    assert sale["total_dh"] == "5500,00"
+    payments = read(tmp_path / "out" / "paiements.csv")
+    assert [(r["mode"], r["rendu_dh"]) for r in payments] == [("cash", "500,00"), ("card", "0,00")]
+    assert all(len(r["paye_le"]) == 19 for r in payments)  # AAAA-MM-JJ HH:MM:SS on both stores
+    (z,) = read(tmp_path / "out" / "rapports_z.csv")
+    assert z["cloture_le"] == f"{TODAY.isoformat()} 20:00:00" and z["cash.difference_dh"] == "-20,00"
+    (movement,) = read(tmp_path / "out" / "mouvements_caisse.csv")
+    assert movement["le"] == f"{TODAY.isoformat()} 00:00:00"
+    last = journal.head()[0]
+    assert journal.verify().rows == last  # the export's row chained on
+    later_out = export.export_period(LATER, LATER, tmp_path / "later")
+    assert read(later_out.folder / "ventes.csv")[0]["vente"] == str(later)
