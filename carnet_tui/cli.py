@@ -21,12 +21,12 @@ from typing import TYPE_CHECKING
 from carnet_tui import settings as settings_module
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
-
-if TYPE_CHECKING:
-    from carnet_tui.services.journal import Verdict
-    from carnet_tui.services.people import UserView
 from carnet_tui.store import location as store_location
 from carnet_tui.texts import t
+
+if TYPE_CHECKING:  # the services (and peewee) are imported by the commands that need them
+    from carnet_tui.services.journal import Verdict
+    from carnet_tui.services.people import UserView
 
 EXIT_REFUSED = 2
 
