@@ -259,3 +259,17 @@ def test_export_period_on_both_stores(made: tuple[int, int, int], tmp_path: Path
     assert journal.verify().rows == last  # the export's row chained on
     later_out = export.export_period(LATER, LATER, tmp_path / "later")
     assert read(later_out.folder / "ventes.csv")[0]["vente"] == str(later)
+
+
+def test_a_journal_that_refuses_the_row_leaves_no_folder(made: tuple[int, int, int], tmp_path: Path) -> None:
+    """The files are written, then the journal's write fails (a trigger, as a damaged or hostile
+    store could): neither the folder nor a hidden half of it stays."""
+    store.database.obj.execute_sql(
+        "CREATE TRIGGER no_export BEFORE INSERT ON journal WHEN NEW.kind = 'export' "
+        "BEGIN SELECT RAISE(ABORT, 'export refusé'); END")
+    before = journal.head()
+    with pytest.raises(Exception):  # noqa: B017 - whatever the store says, nothing stays
+        export.export_period(TODAY, TODAY, tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".export-")]
+    assert journal.head() == before
