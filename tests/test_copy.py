@@ -46,9 +46,9 @@ def fingerprint(location: str) -> dict[str, object]:
 
 def venue(path: str, tmp_path: Path) -> None:
     """A venue's SQLite store: demo catalog and clients, sales closed, printed, voided, invoiced."""
-    ctx = counter_context()
     store.connect(path)
     demo.load_demo()
+    ctx = counter_context()
     model = CarnetModel.create(name="Carnet copie 15", billets_count=15, validity_days=60)
     tariff = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
 
@@ -60,14 +60,15 @@ def venue(path: str, tmp_path: Path) -> None:
     printing.print_carnet(ctx, sales.sale_carnets(first)[0].carnet_id, settings)
     printing.print_invoice(ctx, first, settings)
     second = sales.open_sale(ctx)
-    line = sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 1, 60), PaymentInput("card"))
+    line = sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 1, 60),
+                          PaymentInput("card"))
     sales.void_line(ctx, line.line_id, "erreur de saisie", approval(ctx, "void"))
     sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 3, 60), PaymentInput("card"))
     clients.create_client(ClientInput("Élodie Nouvelle", "V", "0600000000"))
     store.close()
 
 
-def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: Path, ctx) -> None:
+def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: Path) -> None:
     store.close()
     url = pg.fresh_database()
     source = str(tmp_path / "venue.db")
@@ -89,6 +90,7 @@ def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: 
 
     # the copy goes on where the venue stopped: the next sale, carnet and client follow the last ones
     store.connect(url)
+    ctx = counter_context()  # the cashier and the desk's open till came with the copy
     model = CarnetModel.get(CarnetModel.name == "Carnet copie 15")
     sale = sales.open_sale(ctx)
     paid = sales.pay_line(ctx, sale, sales.LineRequest("V", model.id, model.tariffs[0].id, 1, 60),

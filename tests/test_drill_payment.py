@@ -16,7 +16,10 @@ import textwrap
 import time
 from pathlib import Path
 
+from support.day import CHILD_CONTEXT
+
 from carnet_tui.domain import numbering
+from carnet_tui.services import journal
 from carnet_tui.store import db as store
 from carnet_tui.store.models import CarnetModel, Tariff, database
 
@@ -24,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 KILLS = 24
 SEED = 20191220
 
-PAYER = textwrap.dedent(
+PAYER = CHILD_CONTEXT + textwrap.dedent(
     """
     import random, sys
     from carnet_tui.domain.errors import DomainError
@@ -34,6 +37,7 @@ PAYER = textwrap.dedent(
 
     path, model_id, tariff_id, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context(f"Caisse {seed}")
     rng = random.Random(seed)
     print("ready", flush=True)
     while True:
@@ -43,7 +47,7 @@ PAYER = textwrap.dedent(
             paid = sales.pay_line(ctx, sale, request, PaymentInput("cash", 10**9))
             print("paid", paid.line_id, flush=True)
             if rng.random() < 0.15:
-                sales.void_line(ctx, paid.line_id, "erreur de saisie", approval(ctx, "void"))
+                sales.void_line(ctx, paid.line_id, "erreur de saisie", self_approval(ctx, "void"))
         try:
             sales.close_sale(ctx, sale)
         except DomainError:  # every line voided: the sale stays open, as at the counter
@@ -52,7 +56,7 @@ PAYER = textwrap.dedent(
 )
 
 # One desk of the concurrency drill: waits for "go" so that the four start together.
-DESK = textwrap.dedent(
+DESK = CHILD_CONTEXT + textwrap.dedent(
     """
     import json, random, sys, time
     from carnet_tui.domain.payment import PaymentInput
@@ -61,6 +65,7 @@ DESK = textwrap.dedent(
 
     path, model_id, tariff_id, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context(f"Caisse {seed}")
     rng = random.Random(seed)
     print("ready", flush=True)
     sys.stdin.readline()
@@ -172,6 +177,9 @@ def check_store(path: str) -> dict[str, int]:
         if numbers:
             assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), "gap in sale numbers"
             assert _rows("SELECT value FROM counter WHERE name = 'sale'") == [(numbers[-1],)]
+        # the journal: each payment and void committed with its event, the chain whole
+        verdict = journal.verify()
+        assert verdict.ok, verdict
         return {
             "lines": len(lines),
             "carnets": len(carnets),

@@ -24,7 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from support.day import counter_context
+from support.day import CHILD_CONTEXT, counter_context
 from test_drill_payment import check_store, seed_catalog
 
 from carnet_tui.domain.payment import PaymentInput
@@ -41,7 +41,7 @@ STEP_MAX = 18  # billets a run prints at most before its kill: 20 × 18 < 480, t
 RESET = b"\x1b@"  # every billet document starts with ESC @
 BILLET_NUMBER = re.compile(rb"\d{8}-\d+[A-Z]*-\d{3}")
 
-PRINTER = textwrap.dedent(
+PRINTER = CHILD_CONTEXT + textwrap.dedent(
     """
     import sys
     from pathlib import Path
@@ -51,6 +51,7 @@ PRINTER = textwrap.dedent(
 
     path, out, data_dir, sale_id = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context("Caisse 1")
     settings = Settings(db=path, printer=PrinterSettings(url="file:" + out), data_dir=Path(data_dir))
     print("ready", flush=True)
     for carnet in sales.sale_carnets(sale_id):
@@ -61,9 +62,9 @@ PRINTER = textwrap.dedent(
 
 
 def _closed_sale(path: str, lines: int, quantity: int) -> int:
-    ctx = counter_context()
     model_id, tariff_id = seed_catalog(path)
     store.connect(path)
+    ctx = counter_context()
     sale_id = sales.open_sale(ctx)
     for _ in range(lines):
         request = sales.LineRequest("V", model_id, tariff_id, quantity, 60)

@@ -24,6 +24,9 @@ DESK = textwrap.dedent(
     from carnet_tui.store import db
     from carnet_tui.services import printing
     db.connect(sys.argv[1])
+    from datetime import date
+    from carnet_tui.domain.context import Context, Role
+    ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
     out = Path(sys.argv[3])
     settings = Settings(printer=PrinterSettings(url=f"file:{out}"), data_dir=out.parent)
     printing.print_carnet(ctx, int(sys.argv[2]), settings)

@@ -30,6 +30,9 @@ from carnet_tui.services import printing
 from carnet_tui.settings import PrinterSettings, Settings
 
 db.connect(sys.argv[1])
+from datetime import date
+from carnet_tui.domain.context import Context, Role
+ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
 settings = Settings(printer=PrinterSettings(url=sys.argv[2], write_timeout_s=120), data_dir=Path(sys.argv[3]))
 
 def progress(done, total):

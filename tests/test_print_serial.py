@@ -88,7 +88,9 @@ def _resume_and_check(carnet, tmp_path, sent_before: int) -> list:
 
 
 @pytest.mark.parametrize("fault", ["stops_reading", "unplugged"])
-def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog, tmp_path, printer, fault, ctx):
+def test_fault_mid_carnet_then_resume_prints_only_missing_billets(
+    manual_catalog, tmp_path, printer, fault, ctx
+):
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
     settings = settings_for(tmp_path, printer.url, write_timeout=0.5)
@@ -139,6 +141,9 @@ from carnet_tui.services import printing
 from carnet_tui.settings import PrinterSettings, Settings
 
 db.connect(sys.argv[1])
+from datetime import date
+from carnet_tui.domain.context import Context, Role
+ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
 settings = Settings(printer=PrinterSettings(url=sys.argv[2], write_timeout_s=120), data_dir=Path(sys.argv[4]))
 
 def progress(done, total):

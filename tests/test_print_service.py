@@ -170,7 +170,8 @@ def test_invoice_numbers_are_gap_free_per_year_and_later_prints_are_duplicates(m
         printing.print_invoice(ctx, first, settings)  # duplicate without a reason: refused
     with pytest.raises(DomainError):  # a reason, no approval
         printing.print_invoice(ctx, first, settings, "copie client")
-    assert printing.print_invoice(ctx, first, settings, "copie client", approval(ctx, "reprint")) == "F2019-00001"
+    again = approval(ctx, "reprint")
+    assert printing.print_invoice(ctx, first, settings, "copie client", again) == "F2019-00001"
     # a failed first print still owns its number (no gap); the next attempt is the original
     with pytest.raises(printing.PrinterError):
         printing.print_invoice(ctx, second, settings_for(tmp_path, _refused_url()))
@@ -186,7 +187,8 @@ def test_invoice_numbers_are_gap_free_per_year_and_later_prints_are_duplicates(m
     assert "FACTURE N° F2019-00001" in docs[1].text and "Onze mille dirhams." in docs[0].text
     assert "Client : Salma Idrissi" in docs[2].text and "Cinq mille cinq cents dirhams." in docs[2].text
     dup = ReprintLog.get(ReprintLog.detail == "F2019-00001 duplicata")
-    assert (dup.reason, dup.done_by, dup.approved_by, dup.what) == ("copie client", "amina", "karim", "invoice")
+    assert (dup.reason, dup.done_by, dup.approved_by, dup.what) == (
+        "copie client", "amina", "karim", "invoice")
 
 
 @pytest.mark.parametrize(
@@ -205,7 +207,8 @@ def test_reprint_range_is_validated(manual_catalog, tmp_path, first, last, messa
     printing.print_carnet(ctx, carnet.carnet_id, settings)
     size = path.stat().st_size
     with pytest.raises(DomainError) as caught:
-        printing.reprint_billets(ctx, carnet.carnet_id, settings, "papier froissé", approval(ctx, "reprint"), first, last)
+        printing.reprint_billets(ctx, carnet.carnet_id, settings, "papier froissé", approval(ctx, "reprint"),
+                                 first, last)
     assert caught.value.message == message
     assert path.stat().st_size == size and ReprintLog.select().count() == 0
 
@@ -232,7 +235,8 @@ def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_cata
     assert len(docs) == 15 + 3 + 15 and not any(d.duplicate for d in docs[:15])
     assert {b.print_state for b in Billet.select().where(Billet.carnet == first.carnet_id)} == {"sent"}
     assert PrintJournal.select().where(PrintJournal.duplicate == True).count() == 18  # noqa: E712
-    logs = [(r.detail, r.reason, r.done_by, r.approved_by) for r in ReprintLog.select().order_by(ReprintLog.id)]
+    logs = [(r.detail, r.reason, r.done_by, r.approved_by)
+            for r in ReprintLog.select().order_by(ReprintLog.id)]
     assert logs == [
         ("20191220-815 3-5 duplicata", "billets mouillés", "amina", "karim"),
         ("20191220-815 1-15 duplicata", "tout le carnet", "amina", "karim"),
@@ -255,7 +259,8 @@ def test_reprint_billets_are_duplicates_logged_and_never_an_original(manual_cata
     assert Sale.get_by_id(sale_id).status == "closed"
     # the sale is closed, not finalized: its second carnet, never started, is still owed
     assert [c.number for c in printing.unfinished_carnets()] == ["20191220-815A"]
-    sales.finalize_sale(ctx, sale_id, approval(ctx, "finalize_unprinted"))  # answered "Non" and finalized anyway: no longer asked for
+    # answered "Non" and finalized anyway (a responsable approved): no longer asked for
+    sales.finalize_sale(ctx, sale_id, approval(ctx, "finalize_unprinted"))
     assert printing.unfinished_carnets() == []
 
 

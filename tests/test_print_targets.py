@@ -141,7 +141,9 @@ def test_a_fifo_with_a_reader_receives_and_one_without_is_a_quick_refusal(manual
         (dataclasses.replace(LEGAL_VENUE, name="", address=" "), "nom, adresse"),
     ],
 )
-def test_an_invoice_is_refused_without_legal_ids_and_takes_no_number(manual_catalog, tmp_path, venue, named, ctx):
+def test_an_invoice_is_refused_without_legal_ids_and_takes_no_number(
+    manual_catalog, tmp_path, venue, named, ctx
+):
     sale_id = manual_sale(manual_catalog)
     out = tmp_path / "out.bin"
     settings = dataclasses.replace(settings_for(tmp_path, f"file:{out}"), venue=venue)

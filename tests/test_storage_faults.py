@@ -18,7 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from support.day import counter_context
+from support.day import CHILD_CONTEXT, counter_context
 from support.storage import damage_middle, damage_table, fill_disk, integrity, rows, small_disk
 
 from carnet_tui.domain.clients import ClientInput
@@ -192,7 +192,7 @@ def manual_catalog_on_small_disk():
             store.close()
 
 
-IO_ERROR = textwrap.dedent(
+IO_ERROR = CHILD_CONTEXT + textwrap.dedent(
     """
     import os, resource, signal, sys
     from datetime import date
@@ -202,6 +202,7 @@ IO_ERROR = textwrap.dedent(
     from carnet_tui.store import db
     path, model_id, tariff_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     db.connect(path)
+    ctx = desk_context("Caisse 1")
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the kernel then says EFBIG: a write error
     limit = max(os.path.getsize(path), os.path.getsize(path + "-wal")) + 4096
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
@@ -209,7 +210,8 @@ IO_ERROR = textwrap.dedent(
     try:
         for _ in range(200):
             sale = sales.open_sale(ctx)
-            sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60), PaymentInput("card"))
+            sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
+                           PaymentInput("card"))
             paid += 1
     except DomainError as exc:
         print(paid, exc.key, exc.message, sep="|")

@@ -50,3 +50,21 @@ def approval(ctx: Context, action: str, approver: str | None = None) -> Approval
     approver = approver or NAMES[Role.RESPONSABLE]
     staff({approver: Role.RESPONSABLE}) if approver == NAMES[Role.RESPONSABLE] else None
     return people.approve(ctx, approver, PIN, action)
+
+
+# Another desk as a child process (the drills): its cashier and its open till, without a PIN typed
+# (no terminal there). Prepended to the child's script; ``desk_context(desk)`` then gives the context.
+CHILD_CONTEXT = '''
+from datetime import date as _date
+from carnet_tui.domain.context import Context as _Context, Role as _Role, self_approval
+from carnet_tui.services import people as _people, till as _till
+
+
+def desk_context(desk, user="amina"):
+    """A responsable at ``desk`` (voids self-approved), its till open (an empty float if it was not)."""
+    ctx = _Context(0, user, _Role.RESPONSABLE, desk, _date(2019, 12, 20))
+    session = _people.open_session_id(desk)
+    if session is None:
+        session = _till.open_till(ctx, {}).id
+    return ctx.with_session(session)
+'''
