@@ -15,6 +15,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.journal import chain, content
 from carnet_tui.services import journal, people, till
 from carnet_tui.store import db as store
+from carnet_tui.store.models import JournalEntry
 
 DAY = date(2026, 11, 28)
 
@@ -154,3 +155,29 @@ def test_a_vouched_row_changed_missing_or_unjournaled(day: Day) -> None:
     execute(missing, "DELETE FROM till_session")
     bad(missing, day, f"ligne n° {seq} (till_opened, {at}) : la session de caisse n° 1 qu'elle enregistre "
                       "a disparu")
+
+
+@pytest.mark.both_stores
+def test_verify_on_both_stores(store_location: str, tmp_path: Path) -> None:
+    """The command on SQLite and PostgreSQL: intact, then one row's actor changed by SQL."""
+    store.connect(store_location)
+    try:
+        people.add_user("Amina", "admin", "9731")
+        ctx = people.sign_in("Amina", "9731", "Caisse 1", today=DAY)
+        till.open_till(ctx, {10000: 1})
+        seq, head = journal.head()
+    finally:
+        store.close()
+    env = clean_env(tmp_path)
+    result = run(store_location, "journal", "verify", env=env)
+    assert result.returncode == 0, result.stderr + result.stdout
+    assert f"{seq} ligne(s) vérifiée(s). Tête de la chaîne : {head}" in result.stdout
+    store.connect(store_location)
+    try:
+        store.database.obj.execute_sql("UPDATE journal SET actor = 'Personne' WHERE seq = 2")
+        row = JournalEntry.get(JournalEntry.seq == 2)
+        kind, at = row.kind, row.at
+    finally:
+        store.close()
+    result = run(store_location, "journal", "verify", env=env)
+    refused(result, f"ligne n° 2 ({kind}, {at}) : son contenu a été modifié", code=1)
