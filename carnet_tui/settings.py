@@ -1,7 +1,7 @@
 """Venue and printer settings: a TOML file, then the command line on top.
 
 File: ``--config`` or ``CARNET_CONFIG``, else ``carnet-tui.toml`` in the user's config folder.
-Sections ``[venue]`` and ``[printer]``; every key is optional (see README, "Settings").
+Sections ``[venue]``, ``[printer]`` and ``[counter]``; every key is optional (see README, "Settings").
 """
 
 from __future__ import annotations
@@ -80,8 +80,10 @@ COLUMNS = (32, 42, 48)
 CUTS = ("partial", "full", "none")
 PRINTER_SCHEMES = ("serial", "tcp", "file", "usb", "preview", "terminal")  # printing.devices.SCHEMES
 WRITE_TIMEOUT_MAX_S = 600.0
-SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings}
-TOP_KEYS = ("db", "venue", "printer")
+DESK_MAX = 40  # TillSession.desk, Sale.desk, JournalEntry.desk
+IDLE_LOCK_MAX_MINUTES = 480.0  # a working day: longer is no lock at all
+SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings, "counter": CounterSettings}
+TOP_KEYS = ("db", "venue", "printer", "counter")
 
 
 def _shown(value: object) -> str:
@@ -121,6 +123,13 @@ def _check_value(section: str, key: str, value: object) -> tuple[object, str | N
         if not isinstance(value, str):
             return value, "id" if key != "name" and key != "address" else "text"
         return clean_text(value), None
+    if section == "counter":
+        if key == "idle_lock_minutes":
+            number = _number(value)
+            ok = number is not None and 0 < number <= IDLE_LOCK_MAX_MINUTES
+            return (number, None) if ok else (value, "idle")
+        desk = check_desk(value)
+        return (desk, None) if desk is not None else (value, "desk")
     # printer
     if key == "columns":
         ok = isinstance(value, int) and not isinstance(value, bool) and value in COLUMNS
@@ -137,6 +146,16 @@ def _check_value(section: str, key: str, value: object) -> tuple[object, str | N
     if key == "url" and printer_url_problem(value):
         return value, "url"
     return value.strip(), None
+
+
+def check_desk(value: object) -> str | None:
+    """The desk's name as kept (cleaned, trimmed), or None when it is not a usable name."""
+    from carnet_tui.domain.text import clean_text
+
+    if not isinstance(value, str):
+        return None
+    name = clean_text(value).strip()
+    return name if name and len(name) <= DESK_MAX else None
 
 
 def printer_url_problem(url: str) -> bool:
@@ -185,8 +204,11 @@ def _read(path: Path) -> dict:
         raise DomainError("err.config.invalid", path=str(path), detail=detail) from exc
 
 
-def load(config: str | None = None, db: str | None = None, printer_url: str | None = None) -> Settings:
-    """The settings file checked key by key; every problem is named at once (``DomainError``)."""
+def load(config: str | None = None, db: str | None = None, printer_url: str | None = None,
+         desk: str | None = None) -> Settings:
+    """The settings file checked key by key; every problem is named at once (``DomainError``).
+
+    The desk: ``desk`` (``--desk``), else ``CARNET_DESK``, else ``[counter] desk``."""
     path = Path(config or os.environ.get("CARNET_CONFIG") or default_config_path())
     raw: dict = _read(path) if path.exists() else {}
     problems: list[str] = []
@@ -200,13 +222,22 @@ def load(config: str | None = None, db: str | None = None, printer_url: str | No
         file_db = None
     venue = _section(VenueSettings, "venue", raw.get("venue", {}), problems)
     printer = _section(PrinterSettings, "printer", raw.get("printer", {}), problems)
+    counter = _section(CounterSettings, "counter", raw.get("counter", {}), problems)
     if problems:
         raise DomainError("err.config.invalid", path=str(path), detail="\n".join(problems))
     settings = Settings(
         db=db or file_db,
         venue=venue,  # type: ignore[arg-type]
         printer=printer,  # type: ignore[arg-type]
+        counter=counter,  # type: ignore[arg-type]
     )
+    for source, name in (("--desk", desk), ("CARNET_DESK", os.environ.get("CARNET_DESK"))):
+        if name is not None and (name or source == "--desk"):  # an empty CARNET_DESK is unset
+            checked = check_desk(name)
+            if checked is None:
+                raise DomainError("err.config.desk", source=source, desk=_shown(name), max=DESK_MAX)
+            settings = replace(settings, counter=replace(settings.counter, desk=checked))
+            break
     for source, url in (("--printer", printer_url), ("CARNET_PRINTER", os.environ.get("CARNET_PRINTER"))):
         if url:
             if printer_url_problem(url):

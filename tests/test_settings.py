@@ -146,3 +146,57 @@ def test_load_raises_domain_errors(tmp_path):
     with pytest.raises(DomainError) as caught:
         settings_module.load(str(path))
     assert caught.value.key == "err.config.invalid" and "[printer] columns" in caught.value.message
+
+
+# --- [counter]: the desk and the idle lock ---------------------------------------------------------
+
+COUNTER_BAD = [
+    ('[counter]\ndesk = ""\n', "- [counter] desk : un nom de poste", "reçu « »"),
+    ('[counter]\ndesk = "   "\n', "- [counter] desk : un nom de poste", "reçu « »"),
+    ("[counter]\ndesk = 5\n", "- [counter] desk : un nom de poste", "reçu 5"),
+    (f'[counter]\ndesk = "{"x" * 41}"\n', "- [counter] desk : un nom de poste entre guillemets, de 1 à 40"),
+    ('[counter]\ndesk = "\\u001b\\u202e"\n', "- [counter] desk : un nom de poste"),
+    ("[counter]\nidle_lock_minutes = 0\n", "- [counter] idle_lock_minutes : un nombre de minutes", "reçu 0"),
+    ("[counter]\nidle_lock_minutes = -5\n", "- [counter] idle_lock_minutes", "reçu -5"),
+    ("[counter]\nidle_lock_minutes = 481\n", "- [counter] idle_lock_minutes", "reçu 481"),
+    ("[counter]\nidle_lock_minutes = nan\n", "- [counter] idle_lock_minutes", "reçu nan"),
+    ('[counter]\nidle_lock_minutes = "5"\n', "- [counter] idle_lock_minutes", "reçu « 5 »"),
+    ("[counter]\nidle_lock_minutes = true\n", "- [counter] idle_lock_minutes", "reçu true"),
+    ("[counter]\nidle = 5\n", "- [counter] idle : réglage inconnu", "desk, idle_lock_minutes"),
+    ('counter = "Caisse 1"\n', "- counter : une section", "reçu « Caisse 1 »"),
+]
+
+
+@pytest.mark.parametrize(("text", "needles"), [(case[0], case[1:]) for case in COUNTER_BAD])
+def test_each_wrong_counter_setting_is_named(tmp_path, text, needles):
+    result = run_cli(text, tmp_path)
+    refused(result, "Fichier de réglages invalide", *needles)
+    assert not (tmp_path / "c.db").exists()
+
+
+def test_counter_settings_kept_and_the_desk_from_option_env_then_file(tmp_path, monkeypatch):
+    path = tmp_path / "ok.toml"
+    path.write_text('[counter]\ndesk = " Caisse\\u001b 2 "\nidle_lock_minutes = 2.5\n', encoding="utf-8")
+    monkeypatch.delenv("CARNET_DESK", raising=False)
+    assert settings_module.load(str(tmp_path / "absent.toml")).counter == settings_module.CounterSettings()
+    loaded = settings_module.load(str(path))
+    assert (loaded.counter.desk, loaded.counter.idle_lock_minutes) == ("Caisse 2", 2.5)
+    monkeypatch.setenv("CARNET_DESK", "Guichet Piscine")
+    assert settings_module.load(str(path)).counter.desk == "Guichet Piscine"
+    assert settings_module.load(str(path), desk="Caisse 3").counter.desk == "Caisse 3"  # --desk wins
+    monkeypatch.setenv("CARNET_DESK", "")  # set empty: as if unset
+    assert settings_module.load(str(path)).counter.desk == "Caisse 2"
+    for bad in ("", " ", "x" * 41):
+        with pytest.raises(DomainError) as caught:
+            settings_module.load(str(path), desk=bad)
+        assert caught.value.key == "err.config.desk"
+
+
+@pytest.mark.parametrize("source", ["--desk", "CARNET_DESK"])
+def test_a_wrong_desk_on_the_command_line_or_environment(tmp_path, source):
+    if source == "--desk":
+        result = run_cli(None, tmp_path, "init", "--desk", "\u202e")
+    else:
+        result = run_cli(None, tmp_path, "init", CARNET_DESK="y" * 50)
+    refused(result, f"Nom de poste invalide ({source}) :", "de 1 à 40 caractères")
+    assert not (tmp_path / "c.db").exists()

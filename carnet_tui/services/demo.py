@@ -1,4 +1,4 @@
-"""Demo data: the catalog and clients in ``data/`` for a new store, and synthetic clients in bulk."""
+"""Demo data: the catalog, clients and users of a new store, and synthetic clients in bulk."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from peewee import fn
 
 from carnet_tui.domain.clients import ClientInput, check_client
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.services import importing
+from carnet_tui.services import importing, people
 from carnet_tui.store import db as store
-from carnet_tui.store.models import CarnetModel, Client, Counter
+from carnet_tui.store.models import CarnetModel, Client, Counter, User
 
 # the package is installed editable: data/ sits beside carnet_tui/ at the project's top level
 DATA_DIR = Path(__file__).resolve().parents[2] / "data"
@@ -21,6 +21,13 @@ CLIENTS_FILE = "clients.csv"
 # the manual's first sale is N° 815 (carnet 20191220-815): the counter holds the last number given
 FIRST_SALE_NUMBER = 815
 GENERATE_MAX = 1_000_000
+# who can sign in on the demo store, one of each role; README gives them (demo only: change them)
+DEMO_USERS: tuple[tuple[str, str, str], ...] = (
+    ("Admin", "admin", "1234"),
+    ("Nadia", "responsable", "2222"),
+    ("Samir", "caissier", "1111"),
+    ("Karim", "contrôleur", "3333"),
+)
 _GENERATE_BATCH = 5000  # one write transaction per batch: other desks are never locked out long
 
 LATIN_FIRST = (
@@ -85,13 +92,15 @@ def _types(rng: random.Random) -> Iterator[str]:
 
 
 def load_demo(data_dir: Path | None = None) -> bool:
-    """Fill an empty store with the demo catalog and clients; False (nothing done) if not empty."""
+    """Fill an empty store with the demo catalog, clients and users (``DEMO_USERS``, when it has
+    none); False (nothing done) if not empty."""
     folder = data_dir or DATA_DIR
     paths = [folder / CATALOG_FILE, folder / CLIENTS_FILE]
     for path in paths:
         if not path.is_file():
             raise DomainError("err.demo.missing", path=str(path))
     batch = importing.read_files(paths)  # checked before the transaction, like any import
+    users = [(name, role, people.hashed_pin(pin)) for name, role, pin in DEMO_USERS]  # scrypt: outside
 
     def fill() -> bool:
         # checked inside the transaction: two desks starting at once fill the store once
@@ -99,6 +108,9 @@ def load_demo(data_dir: Path | None = None) -> bool:
             return False
         importing.write_batch(batch)
         Counter.insert(name="sale", value=FIRST_SALE_NUMBER - 1).on_conflict_ignore().execute()
+        if not User.select().exists():  # a new store: without users nobody could sign in
+            for name, role, stored in users:
+                people.insert_user(name, role, stored, by=people.SYSTEM)
         return True
 
     return store.write(fill)

@@ -48,19 +48,34 @@ def _view(row: User) -> UserView:
                     float(row.locked_until or 0))
 
 
+def hashed_pin(pin: str) -> str:
+    """The stored form of a PIN (checked, salted, scrypt): ~50 ms, so done before any write."""
+    return hash_pin(check_pin(pin), os.urandom(16))
+
+
+def check_new_user(name: str, role: str) -> tuple[str, Role]:
+    """The name and role a new user would get, refused before a PIN is even asked for."""
+    name, role_ = check_name(name), check_role(role)
+    if User.select().where(User.name == name).exists():
+        raise DomainError("err.user.exists", field="name", name=name)
+    return name, role_
+
+
+def insert_user(name: str, role: str, stored: str, *, by: str = SYSTEM, desk: str = "") -> UserView:
+    """Add a user whose PIN is already hashed (``hashed_pin``). Inside ``store.write`` only."""
+    name, role_ = check_name(name), check_role(role)
+    if User.select().where(User.name == name).exists():
+        raise DomainError("err.user.exists", field="name", name=name)
+    row = User.create(name=name, role=role_.value, pin_hash=stored)
+    journal.append(Event.USER_ADDED, {"user": row.id, "name": name, "role": role_.value},
+                   actor=by, desk=desk)
+    return _view(row)
+
+
 def add_user(name: str, role: str, pin: str, *, by: str = SYSTEM, desk: str = "") -> UserView:
     name, role_ = check_name(name), check_role(role)
-    stored = hash_pin(check_pin(pin), os.urandom(16))
-
-    def transaction() -> UserView:
-        if User.select().where(User.name == name).exists():
-            raise DomainError("err.user.exists", field="name", name=name)
-        row = User.create(name=name, role=role_.value, pin_hash=stored)
-        journal.append(Event.USER_ADDED, {"user": row.id, "name": name, "role": role_.value},
-                       actor=by, desk=desk)
-        return _view(row)
-
-    return store.write(transaction)
+    stored = hashed_pin(pin)
+    return store.write(lambda: insert_user(name, role_.value, stored, by=by, desk=desk))
 
 
 def list_users(include_disabled: bool = True) -> list[UserView]:
@@ -96,7 +111,7 @@ def _active_admins() -> int:
 
 
 def set_pin(name: str, pin: str, *, by: str = SYSTEM, desk: str = "") -> None:
-    stored = hash_pin(check_pin(pin), os.urandom(16))
+    stored = hashed_pin(pin)
 
     def transaction() -> None:
         row = _find(name)

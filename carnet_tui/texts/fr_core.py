@@ -162,7 +162,9 @@ TEXTS: dict[str, str] = {
         "(sinon CARNET_DB, sinon le dossier de l'utilisateur)"
     ),
     "cli.help.config": "fichier de réglages TOML (sinon CARNET_CONFIG)",
-    "cli.help.cashier": "nom du caissier ou du poste sur les tickets (sinon CARNET_CASHIER, sinon le compte)",
+    "cli.help.cashier": (
+        "nom présélectionné sur l'écran de connexion (sinon CARNET_CASHIER) ; qui agit est qui tape son PIN"
+    ),
     "cli.help.data_dir": (
         "dossier de données : aperçu d'impression (spool) et journal d'erreurs "
         "(sinon CARNET_DATA_DIR, sinon le dossier de l'utilisateur)"
