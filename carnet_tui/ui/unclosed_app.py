@@ -144,7 +144,8 @@ class UnclosedSales:
                 return []  # the window has its own sale: nothing is offered over it
         self._offering = self._looked = True
         try:
-            found = await asyncio.to_thread(_unclosed_of_cashier)
+            ctx = getattr(self, "context", None)  # the signed-in cashier's sales
+            found = await asyncio.to_thread(_unclosed_of_cashier, ctx.user if ctx else None)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
             found = []
         if not found:
@@ -173,12 +174,12 @@ class UnclosedSales:
         self.push_screen(offer_dialog(sale, format_date(self.today)), callback=answered)
 
 
-def _unclosed_of_cashier() -> list[UnclosedSale]:
-    """In a worker thread: the current cashier's open sales with paid lines."""
+def _unclosed_of_cashier(name: str | None) -> list[UnclosedSale]:
+    """In a worker thread: the signed-in cashier's open sales with paid lines."""
     try:
         from carnet_tui.services import unclosed
         from carnet_tui.services.sales import current_cashier
 
-        return unclosed.unclosed_sales(current_cashier())
+        return unclosed.unclosed_sales(name or current_cashier())
     finally:
         close_thread_connection()
