@@ -81,7 +81,13 @@ class QuietInput(ImmediateKeys, Input):
 
 
 class PinInput(QuietInput):
-    """A PIN: digits only, 8 at most, shown as stars (Textual's • is not in every console font)."""
+    """A PIN: digits only, 8 at most, shown as stars (Textual's • is not in every console font).
+    ↑/↓ choose the name the PIN is for (the screen's ``move_name``), instead of scrolling."""
+
+    BINDINGS = [
+        Binding("up", "screen.move_name(-1)", show=False),
+        Binding("down", "screen.move_name(1)", show=False),
+    ]
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(password=True, restrict=r"[0-9]*", max_length=8, compact=True, id=id)

@@ -54,3 +54,29 @@ def prepare_store(location: str, names: dict[str, str] | None = None, *, open_ti
             signed_in(next(iter(names or ROLES)), open_till=True)
     finally:
         store.close()
+
+
+def journal_kinds(since: int = 0) -> list[tuple[str, str]]:
+    """(kind, actor) of the journal's rows after ``since``, in order. The store must be connected."""
+    from carnet_tui.store.models import JournalEntry
+
+    return [(row.kind, row.actor) for row in
+            JournalEntry.select().where(JournalEntry.seq > since).order_by(JournalEntry.seq)]
+
+
+def journal_head() -> int:
+    from carnet_tui.services import journal
+
+    return journal.head()[0]
+
+
+async def wait_seconds(pilot, condition, seconds: float = 20.0) -> None:  # noqa: ANN001 - a Pilot
+    """Pause until ``condition`` holds, for things that take time by design (the idle lock).
+    ``seconds`` is a hang guard, not a speed claim."""
+    import time
+
+    end = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError("condition never met")
+        await pilot.pause(0.05)
