@@ -316,7 +316,7 @@ class CarnetApp(UnclosedSales, ConsoleApp):
             return
         if isinstance(self.screen, ModalScreen) or self._in_sale():
             return  # a dialog is waiting for its answer, or the window is already there
-        while self.screen.id == "history-screen":  # the history is left, not kept under the window
+        while self._on_section_screen():  # the history (any section) is left, not kept under the window
             self.pop_screen()
         if self._in_sale():
             return

@@ -62,5 +62,12 @@ class HomeScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#home-menu")
     async def chosen(self, event: OptionList.OptionSelected) -> None:
         section = sections.by_id(event.option.id or "")
-        if section is not None:
-            await self.app.run_action(section.run)
+        if section is None:
+            return
+        if section.action == "change_cashier":
+            # it pops this screen: run by the app once this handler is over (awaited here, it
+            # would wait for itself)
+            self.app.call_later(self.app.run_action, section.run)
+            return
+        # awaited: keys typed after Enter go to the screen it opens, as typed slowly
+        await self.app.run_action(section.run)
