@@ -44,11 +44,11 @@ class ApprovalDialog(NamePin, Dialog):
     def __init__(self, ctx: Context, action: str) -> None:
         super().__init__()
         self.ctx = ctx
-        self.action = action
+        self.asked_action = action
         self.names = []
 
     def compose(self) -> ComposeResult:
-        key = f"approval.ask.{self.action}" if self.action in ACTIONS else "approval.ask.other"
+        key = f"approval.ask.{self.asked_action}" if self.asked_action in ACTIONS else "approval.ask.other"
         with Vertical(id="approval-dialog", classes="dialog"):
             yield Label(t("approval.title"), classes="dialog-title")
             yield Static(literal(t(key, user=self.ctx.user)), id="approval-question")
@@ -78,7 +78,7 @@ class ApprovalDialog(NamePin, Dialog):
         if not pin:
             self.set_focus(field)
             return
-        ctx, action = self.ctx, self.action
+        ctx, action = self.ctx, self.asked_action
 
         def done(approval: Approval) -> None:
             self.dismiss_when_shown(approval)
