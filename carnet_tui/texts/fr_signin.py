@@ -53,5 +53,5 @@ TEXTS: dict[str, str] = {
     "approval.approver": "Responsable",
     "approval.pin": "Son code PIN",
     "approval.none": "Aucun responsable actif n'est enregistré : l'accord ne peut pas être donné.",
-    "approval.hint": "↑/↓ : responsable · son code PIN puis Entrée : accord · Échap : annuler",
+    "approval.hint": "↑/↓ : responsable · son PIN puis Entrée : accord · Échap : annuler",
 }
