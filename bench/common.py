@@ -45,6 +45,9 @@ class Workspace:
             cli = [sys.executable, "-m", "carnet_tui", "--db", str(path)]
             started = time.perf_counter()
             subprocess.run([*cli, "init", "--demo"], check=True, env=env, capture_output=True, cwd=REPO)
+            from bench.signin_bench import ready_counter
+
+            ready_counter(path, env)  # the cashier the benches sign in as; the desk's till open
             count = _client_count(path)
             if count < CLIENTS:
                 subprocess.run(
@@ -65,6 +68,7 @@ class Workspace:
             CARNET_CONFIG=str(self.folder / "no-config.toml"),
             CARNET_DATA_DIR=str(self.folder / "data"),
             CARNET_PRINTER="preview",
+            CARNET_CASHIER="caisse-bench",  # preselected on the sign-in screen (bench/signin_bench.py)
             TERM="xterm-256color",
             COLUMNS="80",
             LINES="24",

@@ -43,6 +43,12 @@ from carnet_tui.ui.app import run_app
 location, data_dir = sys.argv[1], sys.argv[2]
 db.connect(location)
 demo.load_demo()
+from carnet_tui.services import people, till
+if not people.list_users():  # a cashier to sign in as (bench/signin_bench.py), the till open
+    people.add_user("caisse-bench", "caissier", "1234")
+ctx = people.sign_in("caisse-bench", "1234", S.CounterSettings().desk)
+if ctx.session_id is None:
+    till.open_till(ctx, {})
 run_app(dataclasses.replace(S.Settings(db=location), data_dir=Path(data_dir)))
 """
 
@@ -99,6 +105,8 @@ def measure(db: str | None = None, term: str = "xterm-256color", typed: str = TY
         result = Measure(term=term)
         try:
             result.startup_bytes = len(_read_until_quiet(fd, quiet=1.5, timeout=30))
+            os.write(fd, b"1234\r")  # the sign-in (bench/signin_bench.py's cashier)
+            result.startup_bytes += len(_read_until_quiet(fd, quiet=1.0, timeout=15))
             os.write(fd, b"\x1ba")  # Alt+A: the sale window, focus in the client search
             result.open_window_bytes = len(_read_until_quiet(fd, quiet=1.0, timeout=15))
             for char in typed:

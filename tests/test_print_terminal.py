@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.people import SIGN_IN_KEYS, prepare_store
 from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, billets_sent, clean_env
 from test_print_support import billet_numbers, parse
 from test_ssh import settled
@@ -41,11 +42,16 @@ def test_billets_go_through_the_terminal_between_frames(tmp_path: Path) -> None:
     db = tmp_path / "carnet.db"
     subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
                    capture_output=True, timeout=60)
+    prepare_store(str(db))  # who signs in; the desk's till opened
     term = Terminal([str(CARNET_TUI), "--db", str(db), "--printer", "terminal"], env)
     try:
         term.wait_for_text(SYNC_QUERY)
         term.write(SYNC_SUPPORTED)
-        term.wait_for_text(b"Alt+A")
+        term.wait_for_text(b"Identification")
+        mark = term.mark()
+        settled(term)
+        term.write(SIGN_IN_KEYS)
+        term.wait_for_text(b"Alt+A", after=mark)
         mark = term.mark()
         settled(term)
         term.write(ALT_A)

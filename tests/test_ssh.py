@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from support import sshd
+from support.people import SIGN_IN_KEYS, prepare_store
 from support.terminal import ALT_A, CTRL_Q, ENTER, F4, TAB, Terminal, billets_sent, clean_env, sale_status
 from test_print_support import billet_numbers, parse
 
@@ -50,13 +51,18 @@ def test_manual_sale_over_ssh(tmp_path: Path) -> None:
     out = tmp_path / "billets.bin"
     subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
                    capture_output=True, timeout=60)
+    prepare_store(str(db), {"desk-1": "caissier"})  # who signs in; the desk's till opened
     server_env = {"CARNET_CONFIG": env["CARNET_CONFIG"], "LANG": "C.UTF-8"}
     command = [str(CARNET_TUI), "--db", str(db), "--printer", f"file:{out}",
                "--data-dir", str(tmp_path / "data"), "--cashier", "desk-1"]
     with sshd.PrivateSshd(tmp_path / "sshd", command, server_env) as server:
         term = Terminal(server.client_argv(), {**env, "LANG": "C.UTF-8"}, term="xterm-256color")
         try:
-            term.wait_for_text(b"Alt+A", limit=60)  # the home screen, through the link
+            term.wait_for_text(b"Identification", limit=60)  # the sign-in, through the link
+            mark = term.mark()
+            settled(term)
+            term.write(SIGN_IN_KEYS)
+            term.wait_for_text(b"Alt+A", after=mark)  # the home screen
             mark = term.mark()
             settled(term)
             term.write(ALT_A)

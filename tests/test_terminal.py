@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.people import SIGN_IN_KEYS, prepare_store
 from support.terminal import (
     ALT_A,
     ENTER,
@@ -30,6 +31,7 @@ from support.terminal import (
 )
 
 # a first start; the store is opened after the first frame, so the keys may arrive while it opens
+# (the PIN and Enter included: the sign-in waits for the names, Alt+A for the sign-in)
 READY = b"Quitter"
 SALE_WINDOW = "Bénéficiaire".encode()
 PAYMENT = "Reçu".encode()
@@ -39,6 +41,7 @@ def _init_demo(tmp_path: Path, env: dict[str, str]) -> Path:
     db = tmp_path / "carnet.db"
     subprocess.run([sys.executable, "-m", "carnet_tui", "--db", str(db), "init", "--demo"],
                    env=env, check=True, capture_output=True, timeout=120)
+    prepare_store(str(db))  # who signs in (amina, PIN 1234); the desk's till opened
     return db
 
 
@@ -77,10 +80,12 @@ def _sell(tmp_path: Path, keys: list[bytes], how: str) -> dict[str, list[tuple]]
     try:
         term.wait_for_text(READY)
         if how == "burst":  # one packet, as SSH delivers keys after a stall
-            term.write(b"".join(keys))
+            term.write(SIGN_IN_KEYS + b"".join(keys))
         elif how == "spaced":  # 80 ms apart: a practised cashier, a slow link
-            term.type_spaced(keys, 0.08)
+            term.type_spaced([*_keys(SIGN_IN_KEYS), *keys], 0.08)
         else:  # slowly: each screen is there before its keys
+            term.write(SIGN_IN_KEYS)
+            time.sleep(1.5)
             opens_payment = len(keys) - 7  # the key before the amount "12000" and its Enter
             for index, key in enumerate(keys):
                 mark = term.mark()
@@ -130,7 +135,7 @@ def _assert_restored(output: bytes) -> None:
 
 def _open_sale_with_a_paid_line(term: Terminal, db: Path) -> None:
     term.wait_for_text(READY)
-    term.write(b"".join(LINE_F4))
+    term.write(SIGN_IN_KEYS + b"".join(LINE_F4))
     term.wait_for(lambda: bool(_rows(db)["payments"]), what="the payment saved")
 
 
@@ -258,7 +263,7 @@ def test_right_click_on_a_sold_row_opens_its_actions(tmp_path: Path) -> None:
 def test_shift_f10_opens_the_actions_menu(tmp_path: Path, term_name: str, shift_f10: bytes) -> None:
     """The Linux console sends Shift+F10 as F20 (ESC [ 34 ~), which Textual took for a '"' typed in;
     xterm sends ESC [ 21 ; 2 ~."""
-    env = clean_env(tmp_path)
+    env = clean_env(tmp_path, CARNET_CASHIER="amina")  # the signed-in cashier: their sale is offered
     db = _init_demo(tmp_path, env)
     term = Terminal.carnet(["--db", str(db)], env)
     try:
@@ -270,6 +275,7 @@ def test_shift_f10_opens_the_actions_menu(tmp_path: Path, term_name: str, shift_
     term = Terminal.carnet(["--db", str(db)], env, term=term_name)
     try:
         term.wait_for_text(READY)
+        term.write(SIGN_IN_KEYS)
         # the sale left open by the first run is offered back first: not now
         term.wait_for_text(b"la reprendre", limit=20)
         time.sleep(0.3)  # a question takes only the keys typed after it appeared

@@ -18,6 +18,8 @@ import termios
 import time
 from pathlib import Path
 
+from support.people import SIGN_IN_KEYS, signed_in
+
 from carnet_tui.services import demo
 from carnet_tui.store import db as store
 
@@ -63,6 +65,7 @@ def test_a_burst_of_keys_lands_where_meant(tmp_path: Path) -> None:
     location = str(tmp_path / "carnet.db")
     store.connect(location)
     demo.load_demo()
+    signed_in()  # the cashier exists, the desk's till is open
     pid, fd = pty.fork()
     if pid == 0:
         os.chdir(REPO)
@@ -70,7 +73,9 @@ def test_a_burst_of_keys_lands_where_meant(tmp_path: Path) -> None:
         os.execv(sys.executable, [sys.executable, "-c", CHILD, location, str(tmp_path / "data")])
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        _drain(fd, 2.0)  # first frame
+        _drain(fd, 2.0)  # first frame: the sign-in
+        os.write(fd, SIGN_IN_KEYS)
+        _drain(fd, 1.5)
         os.write(fd, b"\x1ba")  # Alt+A
         _drain(fd, 1.5)
         os.write(fd, b"mohamed benn" + b"\t" * 4 + b"2" + F4 + b"12000\r")  # one packet

@@ -108,3 +108,32 @@ def test_sales_history(snap_compare, ui_settings) -> None:
         await settle(pilot)
 
     assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)
+
+
+def test_signin_screen(snap_compare, ui_settings) -> None:
+    from support.people import add_people
+    from test_ui_support import MANUAL_DAY
+
+    from carnet_tui.ui.app import CarnetApp
+
+    add_people()
+    assert snap_compare(CarnetApp(ui_settings, today=MANUAL_DAY), terminal_size=SIZE, run_before=settle)
+
+
+def test_approval_dialog(snap_compare, ui_settings) -> None:
+    from support.people import add_people, signed_in
+    from test_ui_support import MANUAL_DAY
+
+    from carnet_tui.ui.app import CarnetApp
+    from carnet_tui.ui.screens.approval import ApprovalDialog
+
+    add_people()
+    app = CarnetApp(ui_settings, today=MANUAL_DAY, context=signed_in("amina", today=MANUAL_DAY))
+
+    async def run_before(pilot) -> None:
+        await settle(pilot)
+        app.ask_approval("void", lambda approval: None)
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalDialog) and app.screen.is_mounted)
+        await pilot.press("1", "2")
+
+    assert snap_compare(app, terminal_size=SIZE, run_before=run_before)

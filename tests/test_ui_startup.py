@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import threading
 import time
+from datetime import date
 from pathlib import Path
 
 from textual.widgets import OptionList
 
+from carnet_tui.domain.context import Context, Role
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.services import demo
 from carnet_tui.settings import Settings
@@ -27,7 +29,8 @@ async def test_alt_a_typed_before_the_store_is_open_waits_for_it(tmp_path: Path)
         demo.load_demo()
         opened.set()
 
-    app = CarnetApp(Settings(db=location), open_store=open_store)
+    ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20))  # signed in (no store yet)
+    app = CarnetApp(Settings(db=location), open_store=open_store, context=ctx)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("alt+a")
         assert opened.is_set()
@@ -51,3 +54,31 @@ async def test_a_store_refused_after_the_first_frame_ends_the_app_with_its_messa
                 break
     assert app.return_code == 2
     assert app.refusal is not None and "mettez carnet-tui à jour" in app.refusal
+
+
+async def test_the_pin_typed_before_the_store_is_open_signs_in(tmp_path: Path):
+    """The first screen is the sign-in; the PIN, Enter and Alt+A typed while the store still opens
+    wait for it: the names, the sign-in, then the sale window."""
+    from support.people import add_people
+
+    location = str(tmp_path / "late.db")
+    store.connect(location)
+    demo.load_demo()
+    add_people({"amina": "caissier"})
+    store.close()
+    database.initialize(None)
+
+    def open_store() -> None:
+        time.sleep(0.3)
+        store.connect(location)
+
+    app = CarnetApp(Settings(db=location), open_store=open_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"1234", "enter", "alt+a")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.screen.id == "sale-screen":
+                break
+        assert app.screen.id == "sale-screen" and app.context is not None
+        assert app.context.user == "amina"
+    store.close()

@@ -16,9 +16,11 @@ import time
 from pathlib import Path
 
 import pytest
-from test_ui_support import demo_settings, make_app, settle, wait_until
+from support.people import SIGN_IN_KEYS, signed_in
+from test_ui_support import MANUAL_DAY, demo_settings, settle, wait_until
 
 from carnet_tui.store.models import Billet, Carnet, Sale, SaleLine
+from carnet_tui.ui.app import CarnetApp
 from carnet_tui.ui.screens.dialogs import PrintCarnetDialog
 from carnet_tui.ui.screens.sale import SaleScreen
 from carnet_tui.ui.screens.unclosed import YesNoNow
@@ -62,13 +64,16 @@ async def test_paid_then_killed_is_offered_at_next_start_and_prints(ui_settings,
     env = dict(os.environ, TERM="xterm-256color", CARNET_CASHIER="amina",
                CARNET_DATA_DIR=str(tmp_path / "data"), CARNET_CONFIG=str(tmp_path / "none.toml"))
     (tmp_path / "none.toml").write_text("")
+    signed_in("amina")  # the cashier exists, the desk's till is open
     pid, fd = pty.fork()
     if pid == 0:  # the child: the real command, as a cashier starts it
         os.chdir(REPO)
         os.execve(str(CARNET_TUI), [str(CARNET_TUI), "--db", ui_settings.db], env)
     try:
         fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-        _drain(fd, 2.0)  # first frame, store opened
+        _drain(fd, 2.0)  # first frame, store opened: the sign-in
+        os.write(fd, SIGN_IN_KEYS)
+        _drain(fd, 1.5)
         os.write(fd, b"\x1ba")  # Alt+A
         _drain(fd, 1.5)
         os.write(fd, b"mohamed benn" + b"\t" * 4 + b"2" + F4)
@@ -101,7 +106,7 @@ async def test_paid_then_killed_is_offered_at_next_start_and_prints(ui_settings,
     numbers = [c.number for c in Carnet.select().order_by(Carnet.index)]
     assert len(numbers) == 2
 
-    app = make_app(ui_settings)
+    app = CarnetApp(ui_settings, today=MANUAL_DAY, context=signed_in("amina", today=MANUAL_DAY))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, YesNoNow))
         assert "La vente N° 815 " in str(app.screen.query_one("#question").render())

@@ -207,3 +207,8 @@ def approvers() -> list[UserView]:
     roles = [Role.RESPONSABLE.value, Role.ADMIN.value]
     return [_view(r) for r in User.select().where(User.role.in_(roles) & (User.active == True))  # noqa: E712
             .order_by(User.name)]
+
+
+def sign_out(ctx: Context) -> None:
+    """The end of a sign-in: changing cashier, or another user unlocking the idle lock. Journaled."""
+    store.write(lambda: journal.record(ctx, Event.SIGN_OUT, {"user": ctx.user_id}))

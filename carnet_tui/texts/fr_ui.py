@@ -36,12 +36,10 @@ TEXTS: dict[str, str] = {
     # home
     "home.title": "Accueil",
     "home.menu.sales": "Ventes",
-    "home.menu.sale_carnets": "Vente de Carnets",
     "home.hint": (
-        "Alt+A : vente de carnets · F5 : historique des ventes · Entrée : ouvrir\n"
+        "↑/↓ puis Entrée : ouvrir · chaque entrée a aussi sa touche (de partout)\n"
         "Ctrl+P : palette. F1 : aide. Ctrl+Q : quitter."
     ),
-    "home.menu.history": "Historique des ventes",
     # sales history
     "hist.title": "Historique des ventes",
     "hist.count": "{count} vente(s), la plus récente en haut",
@@ -63,12 +61,6 @@ TEXTS: dict[str, str] = {
     "hist.status.closed": "clôturée",
     "hist.status.finalized": "finalisée",
     # palette
-    "palette.open_sale": "Vente de Carnets",
-    "palette.open_sale.help": "Ouvrir la fenêtre Ventes de Carnets (Alt+A)",
-    "palette.history": "Historique des ventes",
-    "palette.history.help": "Les ventes passées, leurs carnets et les réimpressions (F5)",
-    "palette.home": "Accueil",
-    "palette.home.help": "Revenir à l'écran d'accueil",
     # Textual's own words, in French ("…" is not in the Linux console font: three dots)
     "palette.placeholder": "Rechercher une commande...",
     "palette.no_match": "Aucune commande ne correspond",
@@ -250,15 +242,11 @@ TEXTS: dict[str, str] = {
     # help
     "help.title": "Aide · touches",
     "help.body": (
-        "Alt+A            ouvrir Ventes de Carnets (de partout)\n"
         "Tab / Maj+Tab    zone suivante / précédente (aussi ↑ / ↓ hors des listes)\n"
         "Entrée           choisir et passer à la zone suivante\n"
         "A / V / P        type de bénéficiaire (zone Bénéficiaire)\n"
-        "F5               Historique des ventes (réimpressions)\n"
-        "F2               recherche du client\n"
-        "F3               nouveau client\n"
-        "F4               Règlement : payer et ajouter la ligne\n"
-        "F9               Règlement : montant exact (espèces)\n"
+        "F2 / F3          recherche du client / nouveau client\n"
+        "F4 / F9          Règlement : payer la ligne / montant exact (espèces)\n"
         "F6               Clôturer la vente et imprimer les billets\n"
         "F7 / Maj+F10     actions sur la ligne : réimpressions, facture\n"
         "Suppr            annuler la ligne (avec un motif)\n"

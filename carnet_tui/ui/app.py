@@ -1,18 +1,26 @@
-"""The carnet point of sale application: home screen, sale window, app-wide keys."""
+"""The carnet point of sale application: sign-in, home screen, sale window, app-wide keys.
+
+The sections (ui/sections.py) give the app's keys, the home menu, the palette and F1's help. The app
+opens on the sign-in screen unless it is given a context (tests); after the idle time of the
+settings without a key, the lock screen covers everything until a user types their PIN.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import importlib
+import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
 
-from textual import work
+from textual import events, work
 from textual.app import SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widgets import Input
 
 from carnet_tui.domain.context import Approval, Context, Permission, self_approval
@@ -22,14 +30,19 @@ from carnet_tui.texts import t
 from carnet_tui.ui import (
     lean,  # noqa: F401 (Textual's needless repaints cut, at import)
     passthrough,
+    sections,
 )
 from carnet_tui.ui.screens.home import HomeScreen
+from carnet_tui.ui.screens.signin import LockScreen, SignInScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
 from carnet_tui.ui.unclosed_app import UnclosedSales
 
 # The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
-# printing service only after the first frame: the home screen must appear as fast as a bare app.
+# printing service only after the first frame: the first screen must appear as fast as a bare app.
+
+# worker groups whose end pops or changes a screen: the idle lock waits for them
+BUSY_GROUPS = ("print", "reprint", "offthread")
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
@@ -54,16 +67,12 @@ class CarnetApp(UnclosedSales, ConsoleApp):
     SUB_TITLE = t("app.subtitle")
     ENABLE_COMMAND_PALETTE = True
     BINDINGS = [
-        # Caps Lock turns Alt+A into Alt+Shift+A: both open the window
-        Binding("alt+a", "open_sale", t("key.open_sale"), key_display="Alt+A", priority=True,
-                id="open-sale"),
-        Binding("alt+shift+a", "open_sale", t("key.open_sale"), show=False, priority=True,
-                id="open-sale-caps"),
+        # the sections' keys (Alt+A and Alt+Shift+A: Caps Lock; F5…), priority: from anywhere
+        *sections.bindings(),
         # Tab moves focus before the next key is routed: keys that arrive together (SSH, a fast
         # cashier) would otherwise land in the zone being left
         Binding("tab", "app.focus_next", show=False, priority=True, id="focus-next"),
         Binding("shift+tab", "app.focus_previous", show=False, priority=True, id="focus-previous"),
-        Binding("f5", "open_history", t("key.history"), key_display="F5", priority=True, id="open-history"),
         Binding("f1", "help", t("key.help"), key_display="F1", id="help"),
         Binding("ctrl+q", "quit", t("key.quit"), key_display="^Q", priority=True, id="quit"),
     ]
@@ -92,6 +101,9 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         self._store_settled = asyncio.Event()  # opened or refused
         if open_store is None:
             self._store_settled.set()
+        self._signing: asyncio.Future[None] | None = None  # a sign-in under way (keys typed after wait)
+        self._last_input = time.monotonic()
+        self._idle_timer: Timer | None = None
 
     async def action_quit(self) -> None:
         # a store half-way through its first opening (migration, demo data) is let finish first
@@ -120,16 +132,169 @@ class CarnetApp(UnclosedSales, ConsoleApp):
 
     def on_mount(self) -> None:
         passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
-        self.push_screen(HomeScreen(self.settings.venue.name))
-        # after the first frame: the question needs the printing stack (python-escpos), slow to import
-        self.call_after_refresh(self.offer_unfinished)
-        self.call_after_refresh(self.offer_unclosed_at_start)  # after the unfinished prints' questions
+        # after the first frame: peewee and the migrations cost start-up time
+        self.call_after_refresh(self.open_store_later)
+        if self.context is None:
+            self.push_screen(SignInScreen(self.settings.venue.name, self.settings.counter.desk))
+            return
+        self.push_screen(HomeScreen(self.settings.venue.name, self.context))
+        self.call_after_refresh(self.start_of_session)
+
+    def start_of_session(self) -> None:
+        """Once someone is signed in: the questions left from before, then the idle watch."""
+        self._looked = False  # this cashier's open sales are looked for again
+        # the question needs the printing stack (python-escpos), slow to import
+        self.offer_unfinished()
+        self.offer_unclosed_at_start()  # after the unfinished prints' questions
+        self._watch_idle()
 
     def _in_sale(self) -> bool:
         return self.screen.id == "sale-screen"
 
+    # ------------------------------------------------------------------ signing in, the idle lock
+    async def store_opened(self) -> bool:
+        """Wait for the store (opened after the first frame); False when it was refused."""
+        await self._store_settled.wait()
+        return self._store_ready.is_set()
+
+    def sign_in_started(self) -> None:
+        self._signing = asyncio.get_running_loop().create_future()
+
+    def sign_in_ended(self) -> None:
+        if self._signing is not None and not self._signing.done():
+            self._signing.set_result(None)
+        self._signing = None
+
+    def signed_in(self, ctx: Context) -> None:
+        """The sign-in screen's yes: the home screen for this role, then the start-up questions."""
+        self.context = ctx
+        self._last_input = time.monotonic()
+        self.switch_screen(HomeScreen(self.settings.venue.name, ctx))
+        self.call_after_refresh(self.start_of_session)
+
+    @property
+    def locked(self) -> bool:
+        return any(isinstance(screen, LockScreen) for screen in self.screen_stack)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, (events.Key, events.MouseDown)):
+            self._last_input = time.monotonic()  # the idle lock counts from the last key or click
+        await super().on_event(event)
+
+    def _watch_idle(self, delay: float | None = None) -> None:
+        minutes = self.settings.counter.idle_lock_minutes
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        if minutes <= 0 or self.context is None:
+            return  # 0: never locks
+        self._idle_timer = self.set_timer(minutes * 60 if delay is None else delay, self._idle_check)
+
+    def _idle_check(self) -> None:
+        self._idle_timer = None
+        if self.context is None or self.locked:
+            return
+        limit = self.settings.counter.idle_lock_minutes * 60
+        idle = time.monotonic() - self._last_input
+        if idle < limit:
+            self._watch_idle(limit - idle)
+        elif self._busy():
+            self._watch_idle(min(1.0, limit))  # a payment or a print under way: locked once it ends
+        else:
+            self.action_lock()
+
+    def _busy(self) -> bool:
+        from carnet_tui.ui import offthread
+
+        return offthread.any_busy() or any(
+            w.is_running and w.group in BUSY_GROUPS for w in self.workers)
+
+    def action_lock(self) -> None:
+        """Alt+L, or the idle time: the lock screen over everything; the work stays underneath."""
+        if self.context is None or self.locked:
+            return
+        if self._idle_timer is not None:
+            self._idle_timer.stop()
+            self._idle_timer = None
+        self.push_screen(LockScreen(self.settings.venue.name, self.context))
+
+    def unlocked(self, ctx: Context) -> None:
+        """The same user, or another who takes over the desk (and the sale in progress)."""
+        previous = self.context
+        self.context = ctx
+        self._last_input = time.monotonic()
+        if isinstance(self.screen, LockScreen):
+            self.pop_screen()
+        if previous is not None and previous.user_id != ctx.user_id:
+            self._sign_out_in_thread(previous)
+            self.notify(t("lock.other", user=ctx.user), markup=False)
+            self._home_for(ctx)
+        self._watch_idle()
+
+    def _home_for(self, ctx: Context) -> None:
+        """Another role took over: the home menu rebuilt; the screens it may not use are left
+        (the sale window is kept as it was, for whoever may sell)."""
+        home = next((s for s in self.screen_stack if isinstance(s, HomeScreen)), None)
+        if home is not None:
+            home.show_sections(ctx)
+        allowed = {s.screen_id for s in sections.allowed(ctx)} | {"home-screen"}
+        while len(self.screen_stack) > 2 and not all(
+                s.id in allowed or isinstance(s, ModalScreen) for s in self.screen_stack[2:]):
+            self.pop_screen()
+
+    def _sign_out_in_thread(self, ctx: Context) -> None:
+        from carnet_tui.services import people
+        from carnet_tui.ui import offthread
+
+        data_dir = self.settings.data_dir
+
+        async def journal_it() -> None:
+            await asyncio.to_thread(offthread.call, partial(people.sign_out, ctx), data_dir=data_dir)
+
+        self.run_worker(journal_it(), group="sign-out", exit_on_error=False)
+
+    async def action_change_cashier(self) -> None:
+        """Changer de caissier: signs out and back to the sign-in screen. Refused while the window
+        holds a sale paid and not closed (the next cashier would find it half done: close it first,
+        or lock with Alt+L to keep it); a window without a paid line is emptied."""
+        ctx = self.context
+        if ctx is None or self.locked:
+            return
+        from carnet_tui.ui import offthread
+
+        if offthread.any_busy():
+            self.notify(t("signout.busy"), markup=False, severity="warning")
+            return
+        held = self.held_unclosed_sale()
+        if held is not None:
+            self.notify(t("signout.refused", number=held.number), markup=False, severity="warning",
+                        timeout=8)
+            return
+        self._sign_out_in_thread(ctx)
+        self.context = None
+        self._watch_idle()
+        while len(self.screen_stack) > 1:
+            await self.pop_screen()
+        if self.is_screen_installed("sale"):
+            window = self.get_screen("sale")
+            self.uninstall_screen("sale")
+            await window.remove()
+        await self.push_screen(SignInScreen(self.settings.venue.name, self.settings.counter.desk,
+                                            preselect=""))
+
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        section = sections.by_action(action, parameters)
+        if section is not None:
+            if self.locked:
+                return False
+            if self.context is None:
+                # typed right after Enter on the PIN: it waits for the sign-in (never lost)
+                return self._signing is not None
+            if not section.allowed(self.context):
+                return False  # hidden and refused for this role
+        elif action in ("quit", "command_palette", "go_home") and self.locked:
+            return False  # a locked desk is not left nor used: only a PIN unlocks it
         # in the sale window Alt+A has nothing to open: its place in the key bar goes to Échap
         if action == "open_sale" and self._in_sale():
             return False
@@ -137,11 +302,21 @@ class CarnetApp(UnclosedSales, ConsoleApp):
             return False
         return True
 
+    async def _may_open(self, section_id: str) -> bool:
+        """Wait for the store and a sign-in under way (keys typed meanwhile wait in the queue, none
+        is lost), then: may the signed-in role open this section now?"""
+        await self._store_ready.wait()
+        if self._signing is not None:
+            await asyncio.shield(self._signing)
+        section = sections.by_id(section_id)
+        return section is not None and section.allowed(self.context) and not self.locked
+
     async def action_open_sale(self) -> None:
-        await self._store_ready.wait()  # keys typed meanwhile wait in the queue, none is lost
+        if not await self._may_open("open-sale"):
+            return
         if isinstance(self.screen, ModalScreen) or self._in_sale():
             return  # a dialog is waiting for its answer, or the window is already there
-        while self.screen.id == "history-screen":  # the history is left, not kept under the window
+        while self._on_section_screen():  # the history (any section) is left, not kept under the window
             self.pop_screen()
         if self._in_sale():
             return
@@ -155,38 +330,70 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         self.offer_unclosed(unclosed)
 
     async def action_open_history(self) -> None:
-        await self._store_ready.wait()
+        if not await self._may_open("open-history"):
+            return
         if isinstance(self.screen, ModalScreen) or self.screen.id == "history-screen":
             return
         from carnet_tui.ui.screens.history import HistoryScreen
 
         self.push_screen(HistoryScreen())
 
+    async def action_open_section(self, section_id: str) -> None:
+        """A section that is a screen of its own (Caisse, Rapports…): over the home screen, or over
+        the sale window, which is kept; another section's screen on top is left for it."""
+        if not await self._may_open(section_id):
+            return
+        section = sections.by_id(section_id)
+        assert section is not None and section.screen
+        if isinstance(self.screen, ModalScreen) or self.screen.id == section.screen_id:
+            return
+        while self._on_section_screen():
+            self.pop_screen()
+        module, _, name = section.screen.partition(":")
+        screen = getattr(importlib.import_module(module), name)()
+        if screen.id is None:
+            screen.id = section.screen_id
+        self.push_screen(screen)
+
+    def _on_section_screen(self) -> bool:
+        """A section's screen other than the sale window (which is kept, not left) is on top."""
+        return self.screen.id in {s.screen_id for s in sections.SECTIONS} - {"sale-screen"}
+
     def action_go_home(self, asked: bool = False) -> None:
         # from the sale window: a sale paid, not closed is asked about first
         leave = partial(self.action_go_home, True)
         if not asked and self._in_sale() and self.ask_before_leaving("home", leave):
             return
-        while self._in_sale() or self.screen.id == "history-screen":
+        while self._in_sale() or self._on_section_screen():
             self.pop_screen()
+
+    def help_text(self) -> str:
+        """F1: the sections this role may open (from the sections list), then the keys of the screens."""
+        ctx = None if self.locked else self.context
+        opened = sections.help_lines(ctx)
+        return f"{opened}\n{t('help.body')}" if opened else t("help.body")
 
     def action_help(self) -> None:
         from carnet_tui.ui.screens.dialogs import InfoDialog
 
         # over a dialog too (a payment waiting for another desk's lock), never over itself
         if not isinstance(self.screen, InfoDialog):
-            self.push_screen(InfoDialog(t("help.title"), t("help.body")))
+            self.push_screen(InfoDialog(t("help.title"), self.help_text()))
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
             self.push_screen(QuietPalette(id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(t("palette.open_sale"), t("palette.open_sale.help"), self.action_open_sale)
-        yield SystemCommand(t("palette.history"), t("palette.history.help"), self.action_open_history)
-        yield SystemCommand(t("palette.home"), t("palette.home.help"), self.action_go_home)
+        if not self.locked:
+            for section in sections.allowed(self.context):
+                yield SystemCommand(t(section.title), f"{t(section.help)} ({section.key_display})",
+                                    partial(self.run_action, section.run))
+            if self.context is not None:
+                yield SystemCommand(t("section.home"), t("section.home.help"), self.action_go_home)
         yield SystemCommand(t("key.help"), t("help.title"), self.action_help)
-        yield SystemCommand(t("key.quit"), "Ctrl+Q", self.action_quit)
+        if not self.locked:
+            yield SystemCommand(t("key.quit"), "Ctrl+Q", self.action_quit)
 
     # ------------------------------------------------------------------ people
     def ask_approval(self, action: str, then: Callable[[Approval], None]) -> None:
@@ -208,10 +415,10 @@ class CarnetApp(UnclosedSales, ConsoleApp):
         self.push_screen(ApprovalDialog(ctx, action), callback=answered)
 
     # ------------------------------------------------------------------ printing left unfinished
-    @work(exclusive=True, group="resume", exit_on_error=False)
-    async def offer_unfinished(self) -> None:
-        """Open the store if the CLI left it to us, then offer the carnets whose billets were not all sent."""
-        if not self._store_ready.is_set():
+    @work(exclusive=True, group="store", exit_on_error=False)
+    async def open_store_later(self) -> None:
+        """Open the store if the CLI left it to us (after the first frame)."""
+        if not self._store_ready.is_set() and not self._store_settled.is_set():
             try:
                 await asyncio.to_thread(self._open_store_in_thread)
             except DomainError as exc:
@@ -225,6 +432,12 @@ class CarnetApp(UnclosedSales, ConsoleApp):
             finally:
                 self._store_settled.set()
             self._store_ready.set()
+
+    @work(exclusive=True, group="resume", exit_on_error=False)
+    async def offer_unfinished(self) -> None:
+        """Offer the carnets whose billets were not all sent (once someone is signed in)."""
+        if not await self.store_opened():
+            return
         pending = await asyncio.to_thread(_unfinished_carnets)  # keys typed meanwhile are not held up
         if not pending:
             return

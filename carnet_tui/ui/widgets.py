@@ -80,6 +80,23 @@ class QuietInput(ImmediateKeys, Input):
         event.text = strip_controls(event.text)
 
 
+class PinInput(QuietInput):
+    """A PIN: digits only, 8 at most, shown as stars (Textual's • is not in every console font).
+    ↑/↓ choose the name the PIN is for (the screen's ``move_name``), instead of scrolling."""
+
+    BINDINGS = [
+        Binding("up", "screen.move_name(-1)", show=False),
+        Binding("down", "screen.move_name(1)", show=False),
+    ]
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(password=True, restrict=r"[0-9]*", max_length=8, compact=True, id=id)
+
+    @property
+    def _value(self) -> Text:
+        return Text("*" * len(self.value), no_wrap=True, overflow="ignore", end="")
+
+
 class ChoiceBar(ImmediateKeys, Widget, can_focus=True):
     """One line of choices: ←/→ or a letter picks one. Takes one row where a RadioSet takes five."""
 
