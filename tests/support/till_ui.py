@@ -1,0 +1,57 @@
+"""Helpers of the till's screen tests: a signed-in context on the demo store, an app that opens the
+Caisse and Rapports screens by keys (the sections list is wired by the lead at merge), and the Z
+bytes printed to a ``file:`` printer."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+
+from carnet_tui.domain.context import Context
+from carnet_tui.services import people
+from carnet_tui.settings import Settings
+
+DESK = "caisse-1"
+PIN = "2468"
+
+
+def counter_context(name: str = "Nadia", role: str = "responsable", desk: str = DESK,
+                    today: date = date(2019, 12, 20)) -> Context:
+    """A user made and signed in at ``desk`` (real PIN hash, real journal rows)."""
+    people.add_user(name, role, PIN)
+    return people.sign_in(name, PIN, desk, today)
+
+
+def printer_settings(settings: Settings, out: Path) -> Settings:
+    """The desk's printer as a ``file:`` device into ``out`` (python-escpos' real File printer)."""
+    return dataclasses.replace(settings, printer=dataclasses.replace(settings.printer, url=f"file:{out}"))
+
+
+def printed_text(out: Path) -> str:
+    """What reached the printer, decoded in the default code page (CP858)."""
+    return out.read_bytes().decode("cp858", errors="replace") if out.exists() else ""
+
+
+def till_app(settings: Settings, ctx: Context):
+    """``CarnetApp`` with the till's actions on keys: Alt+R *Caisse*, Alt+Shift+R *Rapports*."""
+    from textual.binding import Binding
+
+    from carnet_tui.ui.app import CarnetApp
+    from carnet_tui.ui.till_app import TillScreens
+
+    class TillTestApp(TillScreens, CarnetApp):
+        BINDINGS = [
+            *CarnetApp.BINDINGS,
+            Binding("alt+r", "open_till", "Caisse", priority=True),
+            Binding("alt+shift+r", "open_reports", "Rapports", priority=True),
+        ]
+
+    return TillTestApp(settings, today=ctx.today, context=ctx)
+
+
+def with_demo(tmp_path: Path) -> Iterator[Settings]:
+    from test_ui_support import demo_settings
+
+    yield from demo_settings(tmp_path)
