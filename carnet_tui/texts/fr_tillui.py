@@ -9,7 +9,9 @@ TEXTS: dict[str, str] = {
     "tillui.open": "Caisse ouverte par {user} le {date} à {time} · fond de caisse {float}",
     "tillui.open_box": "Ouvrir la caisse : fond de caisse",
     "tillui.session_box": "Session de caisse n° {id}",
-    "tillui.open_hint": "Chiffres seulement · Entrée : champ suivant · F10 : ouvrir la caisse · Échap : accueil",
+    "tillui.open_hint": (
+        "Chiffres seulement · Entrée : champ suivant · F10 : ouvrir la caisse · Échap : accueil"
+    ),
     "tillui.opened": "Caisse ouverte avec un fond de {float}.",
     "tillui.menu.deposit": "Dépôt d'espèces",
     "tillui.menu.withdrawal": "Retrait d'espèces",

@@ -38,10 +38,12 @@ def till_app(settings: Settings, ctx: Context):
     """``CarnetApp`` with the till's actions on keys: Alt+R *Caisse*, Alt+Shift+R *Rapports*."""
     from textual.binding import Binding
 
+    from carnet_tui.ui import app as app_module
     from carnet_tui.ui.app import CarnetApp
     from carnet_tui.ui.till_app import TillScreens
 
     class TillTestApp(TillScreens, CarnetApp):
+        CSS_PATH = str(Path(app_module.__file__).with_name("carnet.tcss"))  # relative to this file else
         BINDINGS = [
             *CarnetApp.BINDINGS,
             Binding("alt+r", "open_till", "Caisse", priority=True),
@@ -55,3 +57,28 @@ def with_demo(tmp_path: Path) -> Iterator[Settings]:
     from test_ui_support import demo_settings
 
     yield from demo_settings(tmp_path)
+
+
+# a float of 631,00 DH: 2 × 200, 1 × 100, 5 × 20, 3 × 10 DH and 2 × 50 c
+FLOAT_COUNTS: dict[int, int] = {20000: 2, 10000: 1, 2000: 5, 1000: 3, 50: 2}
+FLOAT_CENTS = 63100
+
+
+def open_till(ctx: Context, counts: dict[int, int] | None = None) -> Context:
+    """The desk's till opened through the service (the tests of the open session start here)."""
+    from carnet_tui.services import till
+
+    view = till.open_till(ctx, FLOAT_COUNTS if counts is None else counts)
+    return ctx.with_session(view.id)
+
+
+def count_keys(counts: dict[int, int]) -> list[str]:
+    """The keys that type ``counts`` in the count form, top to bottom, Enter after each field."""
+    from carnet_tui.domain.till import DENOMINATIONS
+
+    keys: list[str] = []
+    for index, value in enumerate(DENOMINATIONS):
+        if index:
+            keys.append("enter")
+        keys += list(str(counts.get(value, "")))
+    return keys

@@ -13,14 +13,17 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
+from carnet_tui.domain.context import Context
+from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_amount
 from carnet_tui.domain.text import cell_width, fit_cells
 from carnet_tui.services import till
+from carnet_tui.services.till import ZSummary
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
 from carnet_tui.ui.literal import literal, literal_cell
 from carnet_tui.ui.screens.dialogs import CANCEL
-from carnet_tui.ui.screens.till import ReportDialog, print_errors
+from carnet_tui.ui.screens.till import ReportDialog, print_errors, print_report, with_text
 from carnet_tui.ui.widgets import KeyBar, KeyTable
 
 if TYPE_CHECKING:
@@ -45,22 +48,35 @@ def _cell(text: str, width: int, right: bool = False) -> Text:
     return literal_cell(" " * (room - cell_width(text)) + text + " " if right else text)
 
 
-def z_cells(z: Any) -> dict[str, str]:
-    """A past Z's row: who closed which desk when, and the cash figures."""
+def _amount(cents: int | None) -> str:
+    return "" if cents is None else format_amount(cents)
+
+
+def z_cells(z: ZSummary) -> dict[str, str]:
+    """A past Z's row: who closed which desk when, and the cash figures (counted − expected)."""
+    difference = z.difference_cents
+    expected = getattr(z, "expected_cents", None)
+    counted = getattr(z, "counted_cents", None)
+    if counted is None and expected is not None and difference is not None:
+        counted = expected + difference
     return {
         "desk": z.desk,
         "number": str(z.number),
-        "date": f"{z.closed_at:%d/%m/%Y %H:%M}",
+        "date": f"{z.created_at:%d/%m/%Y %H:%M}",
         "closed_by": z.closed_by,
-        "expected": format_amount(z.expected_cents),
-        "counted": format_amount(z.counted_cents),
-        "difference": format_amount(z.difference_cents),
+        "expected": _amount(expected),
+        "counted": _amount(counted),
+        "difference": _amount(difference),
     }
 
 
-def reprint(ctx: Any, z_id: int, settings: Any) -> Any:
-    """In a worker thread: the Z again, marked DUPLICATA, journaled and printed."""
-    return till.reprint_z(ctx, z_id)
+def reprint(ctx: Context, z_id: int, settings: Any) -> Any:
+    """In a worker thread: the Z again, journaled as a reprint, printed marked DUPLICATA."""
+    if ctx is None:
+        raise DomainError("tillui.no_context")
+    report = till.reprint_z(ctx, z_id)
+    print_report(report, settings)
+    return report
 
 
 class DuplicataDialog(ReportDialog):
@@ -84,7 +100,7 @@ class ReportsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="reports-screen")
-        self.rows: list[Any] = []
+        self.rows: list[ZSummary] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reports-header"):
@@ -109,18 +125,19 @@ class ReportsScreen(Screen[None]):
     def say(self, message: str) -> None:
         self.query_one("#reports-message", Static).update(literal(message))
 
-    def show_rows(self, rows: list[Any]) -> None:
+    def show_rows(self, rows: list[ZSummary]) -> None:
         self.rows = list(rows)
         table = self.query_one("#reports-table", ReportsTable)
         table.clear()
         for z in self.rows:
             cells = z_cells(z)
-            table.add_row(*[_cell(cells[key], width, right) for key, _, width, right in COLUMNS], key=str(z.id))
+            table.add_row(*[_cell(cells[key], width, right) for key, _, width, right in COLUMNS],
+                          key=str(z.id))
         count = len(self.rows)
         table.border_subtitle = "" if count else t("zlist.none")
         self.query_one("#reports-info", Static).update(t("zlist.count", count=count) if count else "")
 
-    def current(self) -> Any | None:
+    def current(self) -> ZSummary | None:
         row = self.query_one("#reports-table", ReportsTable).cursor_row
         if not self.rows or row is None or not 0 <= row < len(self.rows):
             return None
@@ -137,11 +154,11 @@ class ReportsScreen(Screen[None]):
             return
         ctx, settings = self.carnet_app.context, self.carnet_app.settings
 
-        def show(report: Any) -> None:
-            self.app.push_screen(DuplicataDialog(t("tillui.z.title", number=z.number), report,
+        def show(shown: tuple[Any, str]) -> None:
+            self.app.push_screen(DuplicataDialog(t("tillui.z.title", number=z.number), shown[1],
                                                  lambda: reprint(ctx, z.id, settings)))
 
-        await offthread.run(self, lambda: till.z_report(z.id), done=show,
+        await offthread.run(self, lambda: with_text(till.z_report(z.id), settings), done=show,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
 
     async def action_reprint(self) -> None:
@@ -156,7 +173,8 @@ class ReportsScreen(Screen[None]):
         self.say(t("tillui.printing"))
         await offthread.run(self, lambda: reprint(ctx, z.id, settings),
                             done=lambda _r: self.say(t("zlist.reprinted", number=z.number, desk=z.desk)),
-                            refused=lambda refusal: self.say(t("tillui.print_failed", message=refusal.message)),
+                            refused=lambda refusal: self.say(
+                                t("tillui.print_failed", message=refusal.message)),
                             expected=print_errors())
 
     def action_back(self) -> None:

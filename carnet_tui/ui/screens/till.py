@@ -42,23 +42,29 @@ REPORT_WIDTH = 48  # the report on screen as on the widest paper: the same lines
 
 
 # ---------------------------------------------------------------------------- the till's reports
-def report_text(report: Any) -> str:
-    """The report's lines as printed on 48 columns (``printing/report_layout.py``)."""
-    from carnet_tui.printing import report_layout
+def report_text(report: Any, settings: Any) -> str:
+    """In a worker thread: the report's text as the desk's paper has it (32, 42 or 48 columns),
+    from the same layout as the print (``services/report_printing.py``; python-escpos is slow to
+    import: never on the UI thread)."""
+    from carnet_tui.services import report_printing
 
-    return "\n".join(report_layout.report_lines(report, REPORT_WIDTH))
+    return report_printing.report_preview(report, settings)
 
 
 def print_report(report: Any, settings: Any) -> None:
-    """In a worker thread: the report to the desk's printer (``services/report_printing.py``)."""
+    """In a worker thread: the report to the desk's printer."""
     from carnet_tui.services import report_printing
 
     report_printing.print_report(report, settings)
 
 
+def with_text(report: Any, settings: Any) -> tuple[Any, str]:
+    return report, report_text(report, settings)
+
+
 def expected_cash(report: Any) -> int:
-    """What the drawer should hold, from an X report."""
-    return int(report.expected_cents)
+    """What the drawer should hold (float + cash taken − change + movements), from an X."""
+    return int(report.cash.expected_cents)
 
 
 def print_errors() -> tuple[type[Exception], ...]:
@@ -245,15 +251,17 @@ class CloseDialog(Dialog):
     AUTO_FOCUS = f"#count-{DENOMINATIONS[0]}"
     BINDINGS = [CANCEL, Binding("f10", "submit", t("key.tillui.close_z"), key_display="F10", priority=True)]
 
-    def __init__(self, ctx: Context, expected_cents: int) -> None:
+    def __init__(self, ctx: Context, expected_cents: int, settings: Any) -> None:
         super().__init__()
         self.ctx = ctx
         self.expected_cents = expected_cents
+        self.settings = settings
 
     def compose(self) -> ComposeResult:
         with Vertical(id="close-dialog", classes="dialog"):
             yield Label(t("tillui.close.title"), classes="dialog-title")
-            yield Static(t("tillui.close.expected", amount=format_dh(self.expected_cents)), id="close-expected")
+            yield Static(t("tillui.close.expected", amount=format_dh(self.expected_cents)),
+                         id="close-expected")
             yield CountForm(id="close-count")
             yield Static(self._difference_text(0), id="close-difference")
             yield Static(t("tillui.close_hint"), classes="hint")
@@ -281,11 +289,12 @@ class CloseDialog(Dialog):
         counted = counted_total(counts)
         question = t("tillui.confirm.question", expected=format_dh(self.expected_cents),
                      counted=format_dh(counted), difference=format_dh(counted - self.expected_cents))
-        ctx = self.ctx
+        ctx, settings = self.ctx, self.settings
 
         async def answered(yes: bool | None) -> None:
-            if yes:
-                await self.write(lambda: till.close_till(ctx, counts), self.dismiss_when_shown,
+            if yes:  # the Z's text made in the same worker: the dialog closes on what it shows
+                await self.write(lambda: with_text(till.close_till(ctx, counts), settings),
+                                 self.dismiss_when_shown,
                                  lambda refusal: form.say(refusal.message))
 
         self.app.push_screen(ConfirmDialog(t("tillui.confirm.title"), question), callback=answered)
@@ -298,11 +307,11 @@ class ReportDialog(Dialog):
     BINDINGS = [CANCEL, Binding("i", "print", t("key.tillui.print"), key_display="I", priority=True)]
     HINT = "tillui.report_hint"
 
-    def __init__(self, title: str, report: Any, print_fn: Callable[[], object],
+    def __init__(self, title: str, text: str, print_fn: Callable[[], object],
                  auto_print: bool = False) -> None:
         super().__init__()
         self.title_text = title
-        self.report = report
+        self.text = text
         self.print_fn = print_fn
         self.auto_print = auto_print
 
@@ -310,7 +319,7 @@ class ReportDialog(Dialog):
         with Vertical(id="report-dialog", classes="dialog"):
             yield Label(literal(self.title_text), classes="dialog-title")
             with VerticalScroll(id="report-scroll"):
-                yield Static(literal(report_text(self.report)), id="report-body")
+                yield Static(literal(self.text), id="report-body")
             yield Static("", id="report-status")
             yield Static(t(self.HINT), classes="hint")
 
@@ -413,8 +422,9 @@ class TillScreen(Screen[None]):
             status.update(literal(t("tillui.closed", desk=ctx.desk)))
             self.query_one(CountForm).focus_first()
         else:
-            status.update(literal(t("tillui.open", user=view.opened_by, date=format_date(view.opened_at.date()),
-                                    time=f"{view.opened_at:%H:%M}", float=format_dh(view.float_cents))))
+            status.update(literal(t("tillui.open", user=view.opened_by,
+                                    date=format_date(view.opened_at.date()), time=f"{view.opened_at:%H:%M}",
+                                    float=format_dh(view.float_cents))))
             session_box.border_title = t("tillui.session_box", id=view.id)
             menu = self.query_one("#till-menu", KeyList)
             menu.highlighted = 0
@@ -429,7 +439,7 @@ class TillScreen(Screen[None]):
         return True
 
     # ----------------------------------------------------------------- opening
-    @on(CountForm.Confirmed, "#till-count")
+    @on(CountForm.Confirmed)
     async def count_confirmed(self) -> None:
         await self.action_open_till()
 
@@ -483,12 +493,13 @@ class TillScreen(Screen[None]):
             return
         settings = self.carnet_app.settings
 
-        def show(report: Any) -> None:
+        def show(shown: tuple[Any, str]) -> None:
+            report, text = shown
             self.say("")
-            self.app.push_screen(ReportDialog(t("tillui.x.title"), report,
+            self.app.push_screen(ReportDialog(t("tillui.x.title"), text,
                                               lambda: print_report(report, settings)))
 
-        await offthread.run(self, lambda: till.x_report(ctx), done=show,
+        await offthread.run(self, lambda: with_text(till.x_report(ctx), settings), done=show,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
 
     async def action_close_till(self) -> None:
@@ -497,19 +508,19 @@ class TillScreen(Screen[None]):
             return
         settings = self.carnet_app.settings
 
-        def closed(report: Any) -> None:
-            if report is None:
+        def closed(shown: tuple[Any, str] | None) -> None:
+            if shown is None:
                 return  # Échap or Non: the session stays open, nothing changed
+            report, text = shown
             self.carnet_app.context = ctx.with_session(None)
             self.refresh_state()
-            number = getattr(report, "number", "")
-            self.say(t("tillui.closed_done", number=number))
-            self.app.push_screen(ReportDialog(t("tillui.z.title", number=number), report,
+            self.say(t("tillui.closed_done", number=report.z_number))
+            self.app.push_screen(ReportDialog(t("tillui.z.title", number=report.z_number), text,
                                               lambda: print_report(report, settings), auto_print=True))
 
         def count(report: Any) -> None:
             self.say("")
-            self.app.push_screen(CloseDialog(ctx, expected_cash(report)), callback=closed)
+            self.app.push_screen(CloseDialog(ctx, expected_cash(report), settings), callback=closed)
 
         await offthread.run(self, lambda: till.x_report(ctx), done=count,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
