@@ -5,13 +5,11 @@ TEXTS: dict[str, str] = {
     "tillui.title": "Caisse",
     "tillui.info": "Poste {desk} · {user}",
     "tillui.no_context": "Identifiez-vous d'abord : la caisse appartient à un caissier connecté.",
-    "tillui.closed": "La caisse du poste {desk} est fermée. Comptez le fond de caisse pour l'ouvrir.",
+    "tillui.closed": "Caisse {desk} fermée : comptez le fond de caisse pour l'ouvrir.",
     "tillui.open": "Caisse ouverte par {user} le {date} à {time} · fond de caisse {float}",
     "tillui.open_box": "Ouvrir la caisse : fond de caisse",
     "tillui.session_box": "Session de caisse n° {id}",
-    "tillui.open_hint": (
-        "Chiffres seulement · Entrée : champ suivant · F10 : ouvrir la caisse · Échap : accueil"
-    ),
+    "tillui.open_hint": "Chiffres seulement · Entrée : champ suivant · F10 : ouvrir · Échap : accueil",
     "tillui.opened": "Caisse ouverte avec un fond de {float}.",
     "tillui.menu.deposit": "Dépôt d'espèces",
     "tillui.menu.withdrawal": "Retrait d'espèces",

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
@@ -18,7 +20,6 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_amount
 from carnet_tui.domain.text import cell_width, fit_cells
 from carnet_tui.services import till
-from carnet_tui.services.till import ZSummary
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
 from carnet_tui.ui.literal import literal, literal_cell
@@ -29,7 +30,7 @@ from carnet_tui.ui.widgets import KeyBar, KeyTable
 if TYPE_CHECKING:
     from carnet_tui.ui.app import CarnetApp
 
-LIMIT = 500
+LIMIT = 200
 # (column key, text key, width, right-aligned): 78 columns inside the frame
 COLUMNS = (
     ("desk", "zlist.col.desk", 10, False),
@@ -52,21 +53,44 @@ def _amount(cents: int | None) -> str:
     return "" if cents is None else format_amount(cents)
 
 
-def z_cells(z: ZSummary) -> dict[str, str]:
+@dataclass(frozen=True)
+class ZRow:
+    """One past Z as the list shows it."""
+
+    id: int
+    desk: str
+    number: int
+    created_at: datetime
+    closed_by: str
+    expected_cents: int | None
+    counted_cents: int | None
+    difference_cents: int | None
+
+
+def z_rows(limit: int = LIMIT) -> list[ZRow]:
+    """In a worker thread: the past Z, newest first, with their cash figures. The summary does not
+    carry expected and counted cash: each Z's frozen figures are read back for them (one row by key)."""
+    rows = []
+    for z in till.z_reports(None, limit):
+        expected, counted = getattr(z, "expected_cents", None), getattr(z, "counted_cents", None)
+        if expected is None or counted is None:
+            report = till.z_report(z.id)
+            expected, counted = report.cash.expected_cents, report.counted_cents
+        rows.append(ZRow(z.id, z.desk, z.number, z.created_at, z.closed_by, expected, counted,
+                         z.difference_cents))
+    return rows
+
+
+def z_cells(z: ZRow) -> dict[str, str]:
     """A past Z's row: who closed which desk when, and the cash figures (counted − expected)."""
-    difference = z.difference_cents
-    expected = getattr(z, "expected_cents", None)
-    counted = getattr(z, "counted_cents", None)
-    if counted is None and expected is not None and difference is not None:
-        counted = expected + difference
     return {
         "desk": z.desk,
         "number": str(z.number),
         "date": f"{z.created_at:%d/%m/%Y %H:%M}",
         "closed_by": z.closed_by,
-        "expected": _amount(expected),
-        "counted": _amount(counted),
-        "difference": _amount(difference),
+        "expected": _amount(z.expected_cents),
+        "counted": _amount(z.counted_cents),
+        "difference": _amount(z.difference_cents),
     }
 
 
@@ -100,7 +124,7 @@ class ReportsScreen(Screen[None]):
 
     def __init__(self) -> None:
         super().__init__(id="reports-screen")
-        self.rows: list[ZSummary] = []
+        self.rows: list[ZRow] = []
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reports-header"):
@@ -115,7 +139,7 @@ class ReportsScreen(Screen[None]):
         table.border_title = t("zlist.box")
         for key, text_key, width, right in COLUMNS:
             table.add_column(_cell(t(text_key), width, right), key=key, width=width)
-        offthread.query(self, lambda: till.z_reports(None, LIMIT), done=self.show_rows,
+        offthread.query(self, z_rows, done=self.show_rows,
                         refused=lambda refusal: self.say(refusal.message), group="reports")
 
     @property
@@ -125,7 +149,7 @@ class ReportsScreen(Screen[None]):
     def say(self, message: str) -> None:
         self.query_one("#reports-message", Static).update(literal(message))
 
-    def show_rows(self, rows: list[ZSummary]) -> None:
+    def show_rows(self, rows: list[ZRow]) -> None:
         self.rows = list(rows)
         table = self.query_one("#reports-table", ReportsTable)
         table.clear()
@@ -137,7 +161,7 @@ class ReportsScreen(Screen[None]):
         table.border_subtitle = "" if count else t("zlist.none")
         self.query_one("#reports-info", Static).update(t("zlist.count", count=count) if count else "")
 
-    def current(self) -> ZSummary | None:
+    def current(self) -> ZRow | None:
         row = self.query_one("#reports-table", ReportsTable).cursor_row
         if not self.rows or row is None or not 0 <= row < len(self.rows):
             return None

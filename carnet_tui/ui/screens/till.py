@@ -350,12 +350,13 @@ class TillScreen(Screen[None]):
         Binding("r", "withdrawal", t("key.tillui.withdrawal"), key_display="R"),
         Binding("x", "x_report", t("key.tillui.x"), key_display="X"),
         Binding("z", "close_till", t("key.tillui.z"), key_display="Z"),
-        Binding("p", "reports", t("key.tillui.reports"), key_display="P"),
+        # an F-key: it works while the count form's fields have the focus too
+        Binding("f9", "reports", t("key.tillui.reports"), key_display="F9", priority=True),
         Binding("escape", "back", t("key.home"), key_display=t("keycap.escape")),
     ]
     MENU = (("deposit", "tillui.menu.deposit", "D"), ("withdrawal", "tillui.menu.withdrawal", "R"),
             ("x_report", "tillui.menu.x", "X"), ("close_till", "tillui.menu.z", "Z"),
-            ("reports", "tillui.menu.reports", "P"))
+            ("reports", "tillui.menu.reports", "F9"))
 
     def __init__(self) -> None:
         super().__init__(id="till-screen")
