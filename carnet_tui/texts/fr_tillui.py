@@ -66,6 +66,12 @@ TEXTS: dict[str, str] = {
     "zlist.no_row": "Choisissez d'abord un rapport dans la liste.",
     "zlist.reprinted": "Duplicata du Z n° {number} ({desk}) imprimé.",
     "zlist.report_hint": "Flèches/Pages : défiler · R : réimprimer (DUPLICATA) · Échap : fermer",
+    # the sections (ui/sections.py, added by the lead at merge)
+    "section.till": "Caisse",
+    "section.till.help": "Caisse : ouverture, dépôt, retrait, rapport X, clôture Z",
+    "section.reports": "Rapports Z",
+    "section.reports.help": "Rapports Z précédents : afficher, réimprimer (DUPLICATA)",
+    "section.group.till": "Caisse",
     # keys
     "key.tillui.open": "Ouvrir la caisse",
     "key.tillui.close_z": "Clôturer",
