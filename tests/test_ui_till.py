@@ -239,3 +239,35 @@ async def test_no_sign_in_no_till(ui_settings) -> None:
         await settle(pilot)
         assert isinstance(app.screen, TillScreen)
     assert not TillSession.select().exists()
+
+
+async def test_a_cashier_s_withdrawal_waits_for_a_responsable_s_pin(ui_settings) -> None:
+    approval = pytest.importorskip("carnet_tui.ui.screens.approval")  # the approval dialog's branch
+    counter_context("Nadia", "responsable")  # the approver
+    ctx = open_till(counter_context("Amina", "caissier"))
+    app = till_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caisse(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
+        await type_text(pilot, "100")
+        await pilot.press("tab")
+        await type_text(pilot, "Remise")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, approval.ApprovalDialog))
+        await type_text(pilot, "9999")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: "incorrect" in text_of(app, "#approval-error"))
+        assert not CashMovement.select().exists()
+        await pilot.press("escape")  # no approval: back to the dialog, nothing done
+        await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
+        assert not CashMovement.select().exists()
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, approval.ApprovalDialog))
+        await type_text(pilot, "2468")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, TillScreen))
+    movement = CashMovement.get()
+    assert (movement.done_by, movement.approved_by, movement.amount_cents) == ("Amina", "Nadia", 10000)
+    entry = JournalEntry.select().where(JournalEntry.kind == "cash_movement").get()
+    assert (entry.actor, entry.approved_by) == ("Amina", "Nadia")

@@ -68,9 +68,9 @@ TEXTS: dict[str, str] = {
     "zlist.report_hint": "Flèches/Pages : défiler · R : réimprimer (DUPLICATA) · Échap : fermer",
     # the sections (ui/sections.py, added by the lead at merge)
     "section.till": "Caisse",
-    "section.till.help": "Caisse : ouverture, dépôt, retrait, rapport X, clôture Z",
+    "section.till.help": "caisse : ouverture, dépôt, retrait, X, clôture Z",
     "section.reports": "Rapports Z",
-    "section.reports.help": "Rapports Z précédents : afficher, réimprimer (DUPLICATA)",
+    "section.reports.help": "rapports Z passés : afficher, réimprimer",
     "section.group.till": "Caisse",
     # keys
     "key.tillui.open": "Ouvrir la caisse",
