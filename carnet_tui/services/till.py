@@ -379,7 +379,9 @@ class ZSummary:
 
 def z_reports(desk: str | None = None, limit: int = 200) -> list[ZSummary]:
     """The Z reports, newest first (one desk's, or every desk's)."""
-    limit = max(1, min(int(limit), 10_000))
+    if isinstance(limit, bool) or not isinstance(limit, int):
+        limit = 200
+    limit = max(1, min(limit, 10_000))
     where, params = ("z.desk = ?", [clean_text(desk)]) if desk is not None else ("1 = 1", [])
     rows = dialect.rows(till_queries.Z_LIST.format(where=where), (*params, limit))
     bodies = {z.id: z.body for z in ZReport.select(ZReport.id, ZReport.body)
