@@ -7,9 +7,11 @@ from __future__ import annotations
 import json
 
 import pytest
+from support.text import screen_lines
 from support.till_ui import (
     FLOAT_CENTS,
     FLOAT_COUNTS,
+    PIN,
     count_keys,
     counter_context,
     open_till,
@@ -20,6 +22,8 @@ from support.till_ui import (
 )
 from test_ui_support import settle, text_of, type_text, wait_until
 
+from carnet_tui.domain.text import cell_width
+from carnet_tui.services import people
 from carnet_tui.store.models import CashMovement, JournalEntry, TillSession, ZReport
 from carnet_tui.ui.screens.dialogs import ConfirmDialog
 from carnet_tui.ui.screens.till import CloseDialog, CountInput, MovementDialog, ReportDialog, TillScreen
@@ -271,3 +275,60 @@ async def test_a_cashier_s_withdrawal_waits_for_a_responsable_s_pin(ui_settings)
     assert (movement.done_by, movement.approved_by, movement.amount_cents) == ("Amina", "Nadia", 10000)
     entry = JournalEntry.select().where(JournalEntry.kind == "cash_movement").get()
     assert (entry.actor, entry.approved_by) == ("Amina", "Nadia")
+
+
+async def test_the_closed_screen_fits_80x24_with_every_key(ui_settings) -> None:
+    ctx = counter_context("Ali [b]VIP[/b] [/]", "responsable", desk="Caisse [red]1[/]")
+    app = till_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caisse(pilot)
+        await pilot.press(*count_keys(FLOAT_COUNTS))
+        rows = screen_lines(app)
+        assert len(rows) == 24 and all(cell_width(row) <= 80 for row in rows)
+        text = "\n".join(rows)
+        for shown in ("Poste Caisse [red]1[/] · Ali [b]VIP[/b] [/]", "Pièces de 50 c",
+                      "Total compté : 631,00 DH", "F10 Ouvrir la caisse", "F9 Rapports Z", "Échap Accueil"):
+            assert shown in text, shown
+        await pilot.press("f10")
+        await wait_until(pilot, lambda: "D Dépôt" in "\n".join(screen_lines(app)))
+        text = "\n".join(screen_lines(app))
+        for shown in ("Caisse ouverte par Ali [b]VIP[/b] [/]", "R Retrait", "X Rapport X", "Z Clôture Z"):
+            assert shown in text, shown
+
+
+async def test_a_z_printer_failure_leaves_the_session_closed_and_offers_to_print_again(ui_settings,
+                                                                                     tmp_path) -> None:
+    broken = printer_settings(ui_settings, tmp_path / "missing-folder" / "out.bin")
+    ctx = open_till(counter_context())
+    app = till_app(broken, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_caisse(pilot)
+        await pilot.press("z")
+        await wait_until(pilot, lambda: isinstance(app.screen, CloseDialog))
+        await pilot.press(*count_keys(FLOAT_COUNTS), "f10")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))
+        await pilot.press("o")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportDialog)
+                         and text_of(app, "#report-status").startswith("Impression impossible"))
+        assert TillSession.get().status == "closed" and ZReport.select().count() == 1
+        (tmp_path / "missing-folder").mkdir()
+        await pilot.press("i")  # printed again, once the printer answers
+        await wait_until(pilot, lambda: text_of(app, "#report-status") == "Imprimé.")
+    assert "RAPPORT Z N° 1" in printed_text(tmp_path / "missing-folder" / "out.bin")
+    assert ZReport.select().count() == 1
+
+
+async def test_back_from_another_screen_the_till_is_read_again(ui_settings) -> None:
+    ctx = counter_context()
+    app = till_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_caisse(pilot)
+        assert screen.view is None
+        # the till opened at this desk from another terminal, this cashier signed in again meanwhile
+        other = open_till(ctx)
+        app.context = people.sign_in(ctx.user, PIN, ctx.desk, ctx.today)
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TillScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, TillScreen) and screen.view is not None)
+        assert app.context.session_id == other.session_id

@@ -361,6 +361,7 @@ class TillScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__(id="till-screen")
         self.view: TillView | None = None
+        self._shown_for: Context | None = None  # the context the state was read for
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="till-header"):
@@ -381,6 +382,12 @@ class TillScreen(Screen[None]):
         self.query_one("#till-open-box").border_title = t("tillui.open_box")
         self.refresh_state()
 
+    def on_screen_resume(self) -> None:
+        # back from the lock screen, a change of cashier or another section: read the till again
+        # for the new context (not after each dialog: a count half typed keeps its focus)
+        if self.is_mounted and self.ctx() is not self._shown_for:
+            self.refresh_state()
+
     # ----------------------------------------------------------------- state
     @property
     def carnet_app(self) -> CarnetApp:
@@ -397,6 +404,7 @@ class TillScreen(Screen[None]):
         have been opened or closed at this desk from another terminal)."""
         ctx = self.ctx()
         if ctx is None:
+            self._shown_for = None
             self.view = None
             self.query_one("#till-status", Static).update(t("tillui.no_context"))
             self.query_one("#till-open-box").display = False
@@ -414,6 +422,7 @@ class TillScreen(Screen[None]):
     def show_state(self) -> None:
         ctx = self.ctx()
         assert ctx is not None
+        self._shown_for = ctx
         view = self.view
         status = self.query_one("#till-status", Static)
         open_box, session_box = self.query_one("#till-open-box"), self.query_one("#till-session-box")
