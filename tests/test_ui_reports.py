@@ -44,7 +44,7 @@ def row_texts(table: ReportsTable, row: int) -> list[str]:
 
 
 async def open_reports(pilot) -> ReportsScreen:
-    await pilot.press("alt+shift+r")
+    await pilot.press("alt+z")
     await wait_until(pilot, lambda: isinstance(pilot.app.screen, ReportsScreen)
                      and pilot.app.screen.query_one(ReportsTable).row_count > 0)
     return pilot.app.screen
@@ -99,7 +99,7 @@ async def test_no_z_yet_says_so(ui_settings) -> None:
     ctx = counter_context()
     app = till_app(ui_settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("alt+shift+r")
+        await pilot.press("alt+z")
         none = "Aucun rapport Z pour l'instant."
         await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen)
                          and app.screen.query_one(ReportsTable).border_subtitle == none)

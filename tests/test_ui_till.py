@@ -181,6 +181,10 @@ async def test_x_is_shown_and_printed_on_demand(ui_settings, tmp_path) -> None:
         body = text_of(app, "#report-body")
         assert "RAPPORT X" in body and "631,00" in body
         assert printed_text(tmp_path / "out.bin") == ""  # printed only when asked
+        scroll = app.screen.query_one("#report-scroll")
+        assert scroll.scroll_y == 0 and scroll.max_scroll_y > 0  # longer than the panel: it scrolls
+        await pilot.press("pagedown")
+        await wait_until(pilot, lambda: scroll.scroll_y > 0)
         await pilot.press("i")
         await wait_until(pilot, lambda: text_of(app, "#report-status") == "Imprimé.")
         assert "RAPPORT X" in printed_text(tmp_path / "out.bin")

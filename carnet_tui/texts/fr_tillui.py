@@ -65,6 +65,7 @@ TEXTS: dict[str, str] = {
     "zlist.col.difference": "Écart",
     "zlist.no_row": "Choisissez d'abord un rapport dans la liste.",
     "zlist.reprinted": "Duplicata du Z n° {number} ({desk}) imprimé.",
+    "zlist.view.title": "Rapport Z n° {number} · poste {desk}",
     "zlist.report_hint": "Flèches/Pages : défiler · R : réimprimer (DUPLICATA) · Échap : fermer",
     # the sections (ui/sections.py, added by the lead at merge)
     "section.till": "Caisse",

@@ -35,20 +35,23 @@ def printed_text(out: Path) -> str:
 
 
 def till_app(settings: Settings, ctx: Context):
-    """``CarnetApp`` with the till's actions on keys: Alt+R *Caisse*, Alt+Shift+R *Rapports*."""
+    """``CarnetApp`` signed in as ``ctx``, with Alt+R opening *Caisse* and Alt+Z *Rapports*: the
+    keys of their entries in the sections list once the lead has added them (then the app's own
+    bindings are used), else bound here to ``ui/till_app.py``'s actions."""
     from textual.binding import Binding
 
     from carnet_tui.ui import app as app_module
     from carnet_tui.ui.app import CarnetApp
     from carnet_tui.ui.till_app import TillScreens
 
+    bound = {key for binding in CarnetApp.BINDINGS if isinstance(binding, Binding)
+             for key in binding.key.split(",")}
+    keys = (("alt+r", "open_till", "Caisse"), ("alt+z", "open_reports", "Rapports"))
+    ours = [Binding(key, action, title, priority=True) for key, action, title in keys if key not in bound]
+
     class TillTestApp(TillScreens, CarnetApp):
         CSS_PATH = str(Path(app_module.__file__).with_name("carnet.tcss"))  # relative to this file else
-        BINDINGS = [
-            *CarnetApp.BINDINGS,
-            Binding("alt+r", "open_till", "Caisse", priority=True),
-            Binding("alt+shift+r", "open_reports", "Rapports", priority=True),
-        ]
+        BINDINGS = [*CarnetApp.BINDINGS, *ours]
 
     return TillTestApp(settings, today=ctx.today, context=ctx)
 

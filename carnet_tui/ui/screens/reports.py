@@ -94,7 +94,7 @@ def z_cells(z: ZRow) -> dict[str, str]:
     }
 
 
-def reprint(ctx: Context, z_id: int, settings: Any) -> Any:
+def reprint(ctx: Context | None, z_id: int, settings: Any) -> Any:
     """In a worker thread: the Z again, journaled as a reprint, printed marked DUPLICATA."""
     if ctx is None:
         raise DomainError("tillui.no_context")
@@ -179,8 +179,8 @@ class ReportsScreen(Screen[None]):
         ctx, settings = self.carnet_app.context, self.carnet_app.settings
 
         def show(shown: tuple[Any, str]) -> None:
-            self.app.push_screen(DuplicataDialog(t("tillui.z.title", number=z.number), shown[1],
-                                                 lambda: reprint(ctx, z.id, settings)))
+            title = t("zlist.view.title", number=z.number, desk=z.desk)
+            self.app.push_screen(DuplicataDialog(title, shown[1], lambda: reprint(ctx, z.id, settings)))
 
         await offthread.run(self, lambda: with_text(till.z_report(z.id), settings), done=show,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
