@@ -236,12 +236,16 @@ async def test_z_with_a_count_short_by_20_dh(ui_settings, tmp_path) -> None:
     assert journal_kinds()[-1] == "till_closed"
 
 
-async def test_no_sign_in_no_till(ui_settings) -> None:
+async def test_nobody_signed_in_no_till(ui_settings) -> None:
     ctx = counter_context()
     app = till_app(ui_settings, ctx)
-    app.context = None
     async with app.run_test(size=SIZE) as pilot:
         await open_caisse(pilot)
+        app.context = None  # signed out (F12) while the screen stays under another one
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: not isinstance(app.screen, TillScreen))
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: isinstance(app.screen, TillScreen))
         assert text_of(app, "#till-status").startswith("Identifiez-vous")
         await pilot.press("f10", "x", "z")
         await settle(pilot)
