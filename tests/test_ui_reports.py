@@ -17,7 +17,7 @@ from support.till_ui import (
 )
 from test_ui_support import settle, text_of, wait_until
 
-from carnet_tui.services import till
+from carnet_tui.services import journal, till
 from carnet_tui.store.models import JournalEntry
 from carnet_tui.ui.screens.reports import DuplicataDialog, ReportsScreen, ReportsTable
 from carnet_tui.ui.screens.till import TillScreen
@@ -93,6 +93,7 @@ async def test_enter_shows_a_z_and_r_reprints_it_as_a_duplicata(ui_settings, tmp
     reprints = JournalEntry.select().where(JournalEntry.kind == "z_reprinted").order_by(JournalEntry.seq)
     assert [(r.actor, json.loads(r.data)["number"]) for r in reprints] == [("Nadia", 2), ("Nadia", 1)]
     assert printed_text(tmp_path / "out.bin").count("DUPLICATA") >= 2
+    assert journal.verify().ok
 
 
 async def test_no_z_yet_says_so(ui_settings) -> None:

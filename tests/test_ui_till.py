@@ -23,7 +23,7 @@ from support.till_ui import (
 from test_ui_support import settle, text_of, type_text, wait_until
 
 from carnet_tui.domain.text import cell_width
-from carnet_tui.services import people
+from carnet_tui.services import journal, people
 from carnet_tui.store.models import CashMovement, JournalEntry, TillSession, ZReport
 from carnet_tui.ui.screens.dialogs import ConfirmDialog
 from carnet_tui.ui.screens.till import CloseDialog, CountInput, MovementDialog, ReportDialog, TillScreen
@@ -137,6 +137,7 @@ async def test_a_withdrawal_asks_an_amount_a_reason_and_the_approval(ui_settings
     entry = JournalEntry.select().where(JournalEntry.kind == "cash_movement").get()
     assert (entry.actor, entry.approved_by) == ("Nadia", "Nadia")
     assert json.loads(entry.data)["self_approved"] is True
+    assert journal.verify().ok
 
 
 async def test_a_withdrawal_above_the_drawer_is_refused_in_the_dialog(ui_settings) -> None:
@@ -234,6 +235,7 @@ async def test_z_with_a_count_short_by_20_dh(ui_settings, tmp_path) -> None:
     paper = printed_text(tmp_path / "out.bin")
     assert "RAPPORT Z N° 1" in paper and "-20,00" in paper and "DUPLICATA" not in paper
     assert journal_kinds()[-1] == "till_closed"
+    assert journal.verify().ok  # the chain holds every row the screens wrote
 
 
 async def test_nobody_signed_in_no_till(ui_settings) -> None:
