@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from support.till_day import MANAGER, approved, cashier, opened
+from support.day import NAMES, approval, counter_context
 from test_print_support import parse, settings_for
 
+from carnet_tui.domain.context import Role
 from carnet_tui.domain.journal import chain, content
 from carnet_tui.domain.money import format_dh
 from carnet_tui.domain.payment import PaymentInput
@@ -30,6 +31,7 @@ from carnet_tui.services.journal import Event, Fault
 from carnet_tui.store import db as store
 from carnet_tui.store.models import CarnetModel, Tariff
 
+MANAGER = NAMES[Role.RESPONSABLE]  # the responsable whose PIN support.day.approval types
 FLOAT = {20000: 2, 5000: 2, 1000: 5, 100: 10, 50: 4}  # 562,00 DH
 SHORT = 2000  # the drawer is 20 DH short at the Z
 
@@ -102,7 +104,7 @@ def run_day(catalog, tmp_path: Path) -> Day:  # type: ignore[no-untyped-def]
     big, visitor, member = catalog.model_id, catalog.visitor_tariff_id, catalog.member_tariff_id
     printed = tmp_path / "printer.bin"
     settings = settings_for(tmp_path, f"file:{printed}")
-    ctx = opened(FLOAT)
+    ctx = counter_context(counts=FLOAT)
     # morning: cash with change, card, cheque; one line voided
     first, first_lines = _sell(ctx, catalog, [
         ("V", big, visitor, 2, PaymentInput("cash", 1200000)),  # 11 000 DH, 1 000 DH back
@@ -113,15 +115,15 @@ def run_day(catalog, tmp_path: Path) -> Day:  # type: ignore[no-untyped-def]
         ("P", small.id, partner.id, 1, PaymentInput("cheque", cheque_number="0012345")),
         ("V", small.id, small_price.id, 2, PaymentInput("cash", 700000)),  # 6 000 DH, 1 000 DH back
     ], close=False)
-    sales.void_line(ctx, second_lines[1], "Erreur de tarif", approved(ctx, "void"))
+    sales.void_line(ctx, second_lines[1], "Erreur de tarif", approval(ctx, "void"))
     sales.close_sale(ctx, second)
     _print_all(ctx, second, settings)
     carnet = sales.sale_carnets(first)[0]
-    printing.reprint_billets(ctx, carnet.carnet_id, settings, "Billets froissés", approved(ctx, "reprint"),
+    printing.reprint_billets(ctx, carnet.carnet_id, settings, "Billets froissés", approval(ctx, "reprint"),
                              first=1, last=3)
-    printing.print_receipt(ctx, first, settings, "Client a perdu son ticket", approved(ctx, "reprint"))
+    printing.print_receipt(ctx, first, settings, "Client a perdu son ticket", approval(ctx, "reprint"))
     till.cash_movement(ctx, MovementKind.WITHDRAWAL, 500000, "Dépôt en banque",
-                       approved(ctx, "cash_movement"))
+                       approval(ctx, "cash_movement"))
     x = till.x_report(ctx)
     # afternoon
     third, third_lines = _sell(ctx, catalog, [
@@ -236,7 +238,7 @@ def test_a_full_day_and_its_z(manual_catalog, store_location, tmp_path):
     # the Z read back from the store, and its DUPLICATA, say the same
     stored = till.z_reports()[0]
     assert till.z_report(stored.id) == z
-    copy = till.reprint_z(cashier(), stored.id)
+    copy = till.reprint_z(counter_context(open_till=False), stored.id)
     assert copy == z and copy.duplicate
     report_printing.print_report(copy, day.settings)
     _check_paper(day.printed, z, rows)
@@ -289,7 +291,7 @@ def test_z_numbers_over_two_sessions_and_two_desks(manual_catalog, tmp_path):
     big, visitor = manual_catalog.model_id, manual_catalog.visitor_tariff_id
     numbers = []
     for desk in ("Caisse 1", "Caisse 1", "Caisse 2", "Caisse 1", "Caisse 2"):
-        ctx = opened({10000: 1}, desk=desk)
+        ctx = counter_context(counts={10000: 1}, desk=desk)
         _sell(ctx, manual_catalog, [("V", big, visitor, 1, PaymentInput("card"))])
         z = till.close_till(ctx, {10000: 1})
         numbers.append((desk, z.z_number, z.total_cents))

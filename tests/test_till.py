@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from support.till_day import DESK, MANAGER, approved, cashier, opened
+from support.day import DESK, NAMES, approval, counter_context
 
 from carnet_tui.domain.context import Approval, Role, self_approval
 from carnet_tui.domain.errors import DomainError
@@ -18,6 +18,7 @@ from carnet_tui.services.journal import Event
 from carnet_tui.store.models import CashMovement, Counter, JournalEntry, TillSession, ZReport
 
 pytestmark = pytest.mark.both_stores  # SQLite and PostgreSQL (tests/conftest.py)
+MANAGER = NAMES[Role.RESPONSABLE]  # the responsable whose PIN support.day.approval types
 
 
 def _refused(key: str, call, *args, **kwargs) -> DomainError:  # type: ignore[no-untyped-def]
@@ -32,11 +33,11 @@ def _events(kind: Event) -> list[JournalEntry]:
 
 
 def test_deposit_and_withdrawal_are_approved_recorded_and_journaled(connected):
-    ctx = opened({20000: 2, 1000: 10})  # 500,00 DH
+    ctx = counter_context(counts={20000: 2, 1000: 10})  # 500,00 DH
     deposit = till.cash_movement(ctx, MovementKind.DEPOSIT, 10000, "  Monnaie\tde la banque ",
-                                 approved(ctx, "cash_movement"))
+                                 approval(ctx, "cash_movement"))
     withdrawal = till.cash_movement(ctx, "withdrawal", 60000, "Dépôt en banque",
-                                    approved(ctx, "cash_movement"))
+                                    approval(ctx, "cash_movement"))
     assert deposit.reason == "Monnaie de la banque"  # cleaned: a tab is no part of a reason
     rows = list(CashMovement.select().order_by(CashMovement.id))
     assert [(r.kind, r.amount_cents, r.done_by, r.approved_by, r.session_id) for r in rows] == [
@@ -49,30 +50,32 @@ def test_deposit_and_withdrawal_are_approved_recorded_and_journaled(connected):
     assert data["movement"] == withdrawal.id and data["movement_kind"] == "withdrawal"
     assert data["amount"] == 60000 and data["session"] == ctx.session_id
     assert data["reason"] == "Dépôt en banque" and data["asked_by"] == "amina"
+    assert till.session_cash(ctx).expected_cents == 0  # read only: no journal row
     report = till.x_report(ctx)
+    assert report.cash == till.session_cash(ctx)
     assert (report.cash.deposits_cents, report.cash.withdrawals_cents) == (10000, 60000)
     assert report.cash.expected_cents == 50000 + 10000 - 60000
     assert journal.verify().ok
 
 
 def test_a_withdrawal_cannot_take_more_than_the_drawer_holds(connected):
-    ctx = opened({10000: 5})
+    ctx = counter_context(counts={10000: 5})
     error = _refused("err.till.withdrawal_too_large", till.cash_movement, ctx, MovementKind.WITHDRAWAL,
-                     50001, "Trop", approved(ctx, "cash_movement"))
+                     50001, "Trop", approval(ctx, "cash_movement"))
     assert "500,00 DH" in error.message
-    till.cash_movement(ctx, MovementKind.WITHDRAWAL, 50000, "Tout", approved(ctx, "cash_movement"))
+    till.cash_movement(ctx, MovementKind.WITHDRAWAL, 50000, "Tout", approval(ctx, "cash_movement"))
     _refused("err.till.withdrawal_too_large", till.cash_movement, ctx, MovementKind.WITHDRAWAL, 1,
-             "Encore", approved(ctx, "cash_movement"))
+             "Encore", approval(ctx, "cash_movement"))
     assert CashMovement.select().count() == len(_events(Event.CASH_MOVEMENT)) == 1
 
 
 def test_cash_movement_refusals_leave_nothing(connected):
-    ctx = opened()
-    ok = approved(ctx, "cash_movement")
+    ctx = counter_context()
+    ok = approval(ctx, "cash_movement")
     _refused("err.approval.required", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, "x", None)
     _refused("err.approval.required", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, "x",
-             approved(ctx, "void"))
-    other = Approval("karim", MANAGER, ok.approver_id, "cash_movement")  # asked by someone else
+             approval(ctx, "void"))
+    other = Approval("someone", MANAGER, ok.approver_id, "cash_movement")  # asked by someone else
     _refused("err.approval.required", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, "x", other)
     _refused("err.till.reason_required", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, " \x1b ", ok)
     _refused("err.text.too_long", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, "x" * 301, ok)
@@ -83,22 +86,20 @@ def test_cash_movement_refusals_leave_nothing(connected):
              100, "x", ok)
     elsewhere = people.sign_in("amina", "1234", "Caisse 2", ctx.today).with_session(ctx.session_id)
     _refused("err.till.no_session", till.cash_movement, elsewhere, MovementKind.DEPOSIT, 100, "x",
-             approved(elsewhere, "cash_movement"))
+             approval(elsewhere, "cash_movement"))
     assert CashMovement.select().count() == 0 and not _events(Event.CASH_MOVEMENT)
 
 
 def test_a_responsable_alone_approves_their_own_movement(connected):
-    people.add_user("karim", "responsable", "5555")
-    ctx = people.sign_in("karim", "5555", DESK, cashier().today)
-    ctx = ctx.with_session(till.open_till(ctx, {10000: 1}).id)
+    ctx = counter_context(role=Role.RESPONSABLE, counts={10000: 1})
     till.cash_movement(ctx, MovementKind.DEPOSIT, 500, "Appoint", self_approval(ctx, "cash_movement"))
     event = _events(Event.CASH_MOVEMENT)[0]
-    assert (event.actor, event.approved_by) == ("karim", "karim")
+    assert (event.actor, event.approved_by) == (MANAGER, MANAGER)
     assert json.loads(event.data)["self_approved"] is True
 
 
 def test_x_report_of_an_empty_session_and_its_journal_row(connected):
-    ctx = opened({20000: 1, 50: 3})
+    ctx = counter_context(counts={20000: 1, 50: 3})
     head_before = journal.head()[1]
     report = till.x_report(ctx)
     assert report.kind == "X" and report.z_number is None and report.closed_by is None
@@ -115,7 +116,7 @@ def test_x_report_of_an_empty_session_and_its_journal_row(connected):
 
 
 def test_z_closes_the_session_frozen_and_journaled(connected):
-    ctx = opened({20000: 2, 1000: 10})
+    ctx = counter_context(counts={20000: 2, 1000: 10})
     counts = {20000: 2, 1000: 8, 50: 1}  # 480,50 DH: 19,50 DH short
     head_before = journal.head()[1]
     z = till.close_till(ctx, counts)
@@ -138,17 +139,17 @@ def test_z_closes_the_session_frozen_and_journaled(connected):
     _refused("err.till.closed", till.x_report, ctx)
     _refused("err.till.closed", till.close_till, ctx, counts)
     _refused("err.till.closed", till.cash_movement, ctx, MovementKind.DEPOSIT, 100, "x",
-             approved(ctx, "cash_movement"))
+             approval(ctx, "cash_movement"))
     assert till.current_session(DESK) is None
 
 
 def test_z_numbers_are_gap_free_per_desk_and_independent_between_desks(connected):
     numbers = []
     for desk in ("Caisse 1", "Caisse 2", "Caisse 1", "Caisse 1", "Caisse 2"):
-        numbers.append((desk, till.close_till(opened(desk=desk), {}).z_number))
+        numbers.append((desk, till.close_till(counter_context(desk=desk), {}).z_number))
     assert numbers == [("Caisse 1", 1), ("Caisse 2", 1), ("Caisse 1", 2), ("Caisse 1", 3), ("Caisse 2", 2)]
     # a refused Z takes no number
-    ctx = opened(desk="Caisse 2")
+    ctx = counter_context(desk="Caisse 2")
     _refused("err.till.count", till.close_till, ctx, {20000: -1})
     assert till.close_till(ctx, {}).z_number == 3
     assert Counter.get_by_id("z:Caisse 1").value == 3
@@ -159,22 +160,23 @@ def test_a_long_desk_name_has_its_own_series(connected):
     long_a, long_b = stem + "A" * 8, stem + "B" * 8
     assert len(long_a) == 40 and till.z_series(long_a) != till.z_series(long_b)
     assert len(till.z_series(long_a)) <= 32
-    assert till.close_till(opened(desk=long_a), {}).z_number == 1
-    assert till.close_till(opened(desk=long_b), {}).z_number == 1
-    assert till.close_till(opened(desk=long_a), {}).z_number == 2
+    assert till.close_till(counter_context(desk=long_a), {}).z_number == 1
+    assert till.close_till(counter_context(desk=long_b), {}).z_number == 1
+    assert till.close_till(counter_context(desk=long_a), {}).z_number == 2
 
 
 def test_past_z_found_read_back_and_reprinted_as_duplicata(connected):
-    first = till.close_till(opened(desk="Caisse 1"), {10000: 5})
-    other = till.close_till(opened(desk="Caisse 2"), {10000: 4})
-    second = till.close_till(opened(desk="Caisse 1"), {10000: 6})
+    float_ = {10000: 5}  # 500,00 DH
+    first = till.close_till(counter_context(desk="Caisse 1", counts=float_), {10000: 5})
+    other = till.close_till(counter_context(desk="Caisse 2", counts=float_), {10000: 4})
+    second = till.close_till(counter_context(desk="Caisse 1", counts=float_), {10000: 6})
     everything = till.z_reports()
     assert [(z.desk, z.number) for z in everything] == [("Caisse 1", 2), ("Caisse 2", 1), ("Caisse 1", 1)]
     ones = till.z_reports("Caisse 1")
     assert [z.number for z in ones] == [2, 1] and ones[0].difference_cents == 10000
     assert [z.number for z in till.z_reports(limit=1)] == [2]
     assert till.z_report(ones[1].id) == first and till.z_report(everything[1].id) == other
-    ctx = cashier()
+    ctx = counter_context(open_till=False)
     copy = till.reprint_z(ctx, ones[0].id)
     assert copy == second and copy.duplicate and not second.duplicate
     event = _events(Event.Z_REPRINTED)[-1]
@@ -185,9 +187,8 @@ def test_past_z_found_read_back_and_reprinted_as_duplicata(connected):
 
 
 def test_who_may_do_what(connected):
-    people.add_user("omar", "contrôleur", "4444")
-    ctx = opened()
-    door = people.sign_in("omar", "4444", DESK, ctx.today)
+    ctx = counter_context()
+    door = counter_context(role=Role.CONTROLEUR, open_till=False)
     assert door.role == Role.CONTROLEUR and door.session_id == ctx.session_id
     _refused("err.user.not_allowed", till.x_report, door)
     _refused("err.user.not_allowed", till.close_till, door, {})

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
-from support.till_day import approved, cashier, opened
+from support.day import approval, counter_context
 from test_hostile_services import EXAMPLES, hostile_int, hostile_text, hostile_value, outcome
 
 from carnet_tui.domain.context import Context
@@ -43,7 +43,7 @@ def till_store(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPath
 
 def _open(ctx: Context) -> Context:
     view = till.current_session(ctx.desk)
-    return ctx.with_session(view.id) if view else opened(desk=ctx.desk)
+    return ctx.with_session(view.id) if view else counter_context(desk=ctx.desk)
 
 
 def _journaled(kind: Event, model) -> None:  # type: ignore[no-untyped-def]
@@ -52,8 +52,8 @@ def _journaled(kind: Event, model) -> None:  # type: ignore[no-untyped-def]
 
 def test_cash_movement_takes_anything(till_store: str) -> None:
     store.connect(till_store)
-    ctx = opened(desk="Hostile 1")
-    yes = approved(ctx, "cash_movement")
+    ctx = counter_context(desk="Hostile 1")
+    yes = approval(ctx, "cash_movement")
 
     @EXAMPLES
     @given(
@@ -78,7 +78,7 @@ def test_cash_movement_takes_anything(till_store: str) -> None:
 
 def test_open_and_close_take_any_count(till_store: str) -> None:
     store.connect(till_store)
-    ctx = cashier(desk="Hostile 2")
+    ctx = counter_context(desk="Hostile 2", open_till=False)
 
     @EXAMPLES
     @given(counts=st.one_of(hostile_counts, plain_counts), closing=st.booleans())
@@ -103,7 +103,7 @@ def test_open_and_close_take_any_count(till_store: str) -> None:
 
 def test_past_z_lookups_take_any_id(till_store: str) -> None:
     store.connect(till_store)
-    ctx = _open(cashier(desk="Hostile 3"))
+    ctx = _open(counter_context(desk="Hostile 3", open_till=False))
     till.close_till(ctx, {10000: 1})
 
     @EXAMPLES

@@ -9,6 +9,7 @@ so the paper anchors the chain.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
@@ -137,7 +138,8 @@ def _amount(label: str, amount: str, width: int, bold: bool = False, tall: bool 
     return [Text(label, bold=bold, wrap=True), Text(amount.rjust(width), bold=bold, tall=tall)]
 
 
-def _groups(title: str, figures: tuple[Figure, ...], label, width: int) -> list[Element]:  # type: ignore[no-untyped-def]
+def _groups(title: str, figures: tuple[Figure, ...], label: Callable[[Figure], str],
+            width: int) -> list[Element]:
     doc: list[Element] = [Text(title, bold=True)]
     if not figures:
         return doc + [Text(t("report.none"))]

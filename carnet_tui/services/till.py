@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -183,7 +183,12 @@ def _cash(session: TillSession) -> CashFigures:
     return CashFigures(session.float_cents, int(taken), int(change), int(deposits), int(withdrawals))
 
 
-def _grouped(rows: Iterable[tuple], key, order) -> tuple[Figure, ...]:  # type: ignore[no-untyped-def]
+GroupKey = tuple[str, str]  # (name, model): the model only for a tariff
+
+
+def _grouped(rows: Iterable[tuple], key: Callable[[tuple], GroupKey],
+             order: Callable[[GroupKey], tuple]) -> tuple[Figure, ...]:
+    """The rows of ``LINE_GROUPS`` summed by ``key``: lines, carnets, amount."""
     sums: dict[tuple[str, str], list[int]] = {}
     for row in rows:
         name, model = key(row)
@@ -195,12 +200,12 @@ def _grouped(rows: Iterable[tuple], key, order) -> tuple[Figure, ...]:  # type: 
                  sorted(sums.items(), key=lambda item: order(item[0])))
 
 
-def _method_order(key: tuple[str, str]) -> tuple[int, str]:
+def _method_order(key: GroupKey) -> tuple[int, str]:
     method = key[0]
     return (PAYMENT_METHODS.index(method) if method in PAYMENT_METHODS else len(PAYMENT_METHODS), method)
 
 
-def _type_order(key: tuple[str, str]) -> tuple[int, str]:
+def _type_order(key: GroupKey) -> tuple[int, str]:
     kind = key[0]
     return (BENEFICIARY_ORDER.index(kind) if kind in BENEFICIARY_ORDER else 9, kind)
 
@@ -301,6 +306,13 @@ def _from_body(text: str, duplicate: bool) -> Report:
 def body_text(report: Report) -> str:
     """The canonical text a Z is stored and journaled as."""
     return canonical_data(_body(report))
+
+
+def session_cash(ctx: Context) -> CashFigures:
+    """What the drawer of the context's open session should hold now (read only, not journaled:
+    the count dialog of the Z shows it before the cashier counts)."""
+    ctx.require(Permission.SELL)
+    return _cash(_open_session(ctx))
 
 
 # --- X and Z ------------------------------------------------------------------------------------------

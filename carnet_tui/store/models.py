@@ -267,6 +267,8 @@ TABLES: list[type[BaseModel]] = [
     Client,
     CarnetModel,
     Tariff,
+    User,
+    TillSession,  # before Payment: a copy (store/copy.py) inserts in this order, foreign keys checked
     Sale,
     SaleLine,
     Payment,
@@ -277,8 +279,6 @@ TABLES: list[type[BaseModel]] = [
     Invoice,
     ReprintLog,
     PrintLease,
-    User,
-    TillSession,
     CashMovement,
     ZReport,
     JournalEntry,
