@@ -9,19 +9,19 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-from carnet_tui.domain.context import Context
-from carnet_tui.services import people
+from carnet_tui.domain.context import Context, Role
 from carnet_tui.settings import Settings
+from support import day
 
 DESK = "caisse-1"
-PIN = "2468"
+PIN = day.PIN
 
 
 def counter_context(name: str = "Nadia", role: str = "responsable", desk: str = DESK,
-                    today: date = date(2019, 12, 20)) -> Context:
-    """A user made and signed in at ``desk`` (real PIN hash, real journal rows)."""
-    people.add_user(name, role, PIN)
-    return people.sign_in(name, PIN, desk, today)
+                    today: date = day.DAY) -> Context:
+    """``name`` (added with ``role``) signed in at ``desk``, its till not opened: the screens open it
+    (``support.day.counter_context``)."""
+    return day.counter_context(desk=desk, role=Role(role), today=today, name=name, open_till=False)
 
 
 def printer_settings(settings: Settings, out: Path) -> Settings:
