@@ -46,7 +46,7 @@ def test_signed_billet_enters_once_then_used(sold):
     assert again.reason is Reason.USED
     assert again.used is not None and (again.used.door, again.used.agent) == (DOOR, AGENT)
     assert Entry.select().count() == 1
-    rows = [j for j in JournalEntry.select().where(JournalEntry.kind == "door_entry").order_by(JournalEntry.seq)]
+    rows = list(JournalEntry.select().where(JournalEntry.kind == "door_entry").order_by(JournalEntry.seq))
     assert [r.desk for r in rows] == [DOOR, "Porte 2"]
     assert '"verdict":"refused"' in rows[1].data and '"reason":"used"' in rows[1].data
     # the chain holds (the sale's own rows are journaled by the sales service once it takes a ctx)

@@ -56,6 +56,11 @@ TEXTS: dict[str, str] = {
     "err.door.key_last": "La clé {letter} est la seule active : créez-en une autre d'abord (key rotate).",
     "err.door.no_carnet": "Aucun carnet ni billet n° {number}.",
     # command line
+    "cli.help.key": "Clés de signature des billets (QR) : rotate, list, retire",
+    "cli.help.key_rotate": "Crée une nouvelle clé de signature (les anciennes vérifient encore)",
+    "cli.help.key_list": "Liste les clés (lettre, date, état), jamais leur secret",
+    "cli.help.key_retire": "Retire une clé : les billets signés avec elle ne passent plus",
+    "cli.help.key_letter": "La lettre de la clé (A–Z)",
     "door.cli.rotated": ("Nouvelle clé de signature : {letter}. "
                          "Les anciennes vérifient encore jusqu'à leur retrait."),
     "door.cli.retired": "Clé {letter} retirée : ses billets ne passent plus.",
