@@ -267,6 +267,7 @@ class Balance:
     valid_until: date
     voided: bool
     entries: list[EntryView] = field(default_factory=list)
+    client_id: int | None = None
 
     @property
     def left(self) -> int:
@@ -280,7 +281,7 @@ def _balance(carnet: Carnet, with_entries: bool) -> Balance:
                             .where(Entry.carnet == carnet.id).order_by(Entry.at, Entry.id))]
     return Balance(carnet.number, clean_text(line.client.name) if line.client_id else "",
                    clean_text(line.model_name), carnet.billets_count, len(entries), carnet.valid_from,
-                   carnet.valid_until, bool(line.voided), entries if with_entries else [])
+                   carnet.valid_until, bool(line.voided), entries if with_entries else [], line.client_id)
 
 
 def carnet_balance(number: str) -> Balance:
