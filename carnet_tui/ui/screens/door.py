@@ -52,7 +52,7 @@ FONT: dict[str, tuple[str, ...]] = {
 def big(word: str) -> str:
     """``word`` in block letters (the full block and half blocks are in the Linux console font)."""
     rows = zip(*(FONT.get(ch, ("     ",) * 6) for ch in word), strict=True)
-    return "\n".join("  ".join(row).rstrip() for row in rows)
+    return "\n".join("  ".join(row) for row in rows)  # rows of one width: centred as one block
 
 
 def verdict_lines(result: CheckIn) -> tuple[str, str, list[str]]:
@@ -104,8 +104,9 @@ def balance_lines(balance: Balance, others: list[Balance]) -> list[str]:
     shown = balance.entries[-BALANCE_ROWS:]
     for entry in shown:
         how = f" ({t('door.detail.manual')})" if entry.manual else ""
-        lines.append(t("door.balance.entry", seq=entry.seq, count=balance.count, date=format_date(entry.at.date()),
-                       time=f"{entry.at:%H:%M}", door=entry.door, agent=entry.agent, how=how))
+        lines.append(t("door.balance.entry", seq=entry.seq, count=balance.count,
+                       date=format_date(entry.at.date()), time=f"{entry.at:%H:%M}", door=entry.door,
+                       agent=entry.agent, how=how))
     others = [o for o in others if o.carnet != balance.carnet][: max(0, 14 - len(lines))]
     if others:
         lines.append("")
@@ -144,6 +145,7 @@ class DoorScreen(Screen):
     #door-verdict.refused { background: ansi_red; color: ansi_bright_white; }
     #door-verdict.info { background: ansi_default; color: ansi_default; }
     #door-verdict.info #door-lines { text-align: left; }
+    #door-verdict.info #door-big { display: none; }
     """
     BINDINGS = [
         Binding("f2", "balance", t("door.key.balance"), key_display="F2", priority=True),
