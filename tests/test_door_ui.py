@@ -7,15 +7,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from support.door import agent, door_app, print_sale, scan
-from test_print_support import DAY, manual_sale, parse, settings_for
+from support.door import agent, door_app, door_store, scan
+from test_print_support import DAY, parse
 
 from carnet_tui.domain.door import Reason, ScanKind
 from carnet_tui.domain.door import parse as parse_scan
-from carnet_tui.domain.payment import PaymentInput
-from carnet_tui.services import door, sales
+from carnet_tui.services import door
 from carnet_tui.store import db as store
-from carnet_tui.store.models import CarnetModel, Entry, Tariff
+from carnet_tui.store.models import Entry
 
 SIZE = (80, 24)
 LAST = date(2020, 2, 17)
@@ -23,33 +22,8 @@ LAST = date(2020, 2, 17)
 
 @pytest.fixture
 def printed(tmp_path):
-    """The manual's sale (2 × 15 billets) printed; another sale whose second line was voided."""
-    location = str(tmp_path / "carnet.db")
-    store.connect(location)
-    model = CarnetModel.create(name="Carnet 15 entrées", billets_count=15, validity_days=60)
-    tariff = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
-
-    class Catalog:
-        model_id, visitor_tariff_id = model.id, tariff.id
-
-    door.ensure_key()
-    settings = settings_for(tmp_path, f"file:{tmp_path / 'printer.bin'}")
-    from dataclasses import replace
-
-    settings = replace(settings, db=location)
-    sale_id = manual_sale(Catalog)
-    paper = print_sale(sale_id, settings, tmp_path / "billets.bin")
-    other = sales.open_sale("amina")
-    request = sales.LineRequest("V", model.id, tariff.id, 1, 60, None)
-    kept = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
-    voided = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
-    sales.void_line(voided.line_id, "erreur de tarif", by="amina")
-    sales.close_sale(other)
-    from carnet_tui.services import printing
-    from carnet_tui.store.models import Carnet
-
-    printing.print_carnet(Carnet.get(Carnet.number == kept.carnet_numbers[0]).id, settings)
-    yield settings, paper, f"{voided.carnet_numbers[0]}-003"
+    built = door_store(tmp_path)
+    yield built.settings, built.paper, built.voided
     store.close()
 
 

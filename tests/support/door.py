@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
@@ -47,6 +47,48 @@ def print_sale(sale_id: int, settings, out: Path) -> bytes:
             device._raw(layouts.billet_bytes(data, page))
     device.close()
     return out.read_bytes()
+
+
+@dataclass
+class DoorStore:
+    settings: object
+    paper: bytes  # the manual's 30 billets as printed
+    voided: str  # a billet of a voided line
+    unprinted: str  # a billet of a paid carnet never printed (its sale still open)
+
+
+def door_store(tmp_path: Path) -> DoorStore:
+    """A store (connected) holding the manual's sale printed (2 × 15 billets, signed QR), a sale whose
+    second line was voided, and an open sale whose carnet was never printed."""
+    from test_print_support import DAY, manual_sale, settings_for
+
+    from carnet_tui.domain.payment import PaymentInput
+    from carnet_tui.services import sales
+    from carnet_tui.store import db as store
+    from carnet_tui.store.models import CarnetModel, Tariff
+
+    location = str(tmp_path / "carnet.db")
+    store.connect(location)
+    model = CarnetModel.create(name="Carnet 15 entrées", billets_count=15, validity_days=60)
+    tariff = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
+
+    class Catalog:
+        model_id, visitor_tariff_id = model.id, tariff.id
+
+    door.ensure_key()
+    settings = replace(settings_for(tmp_path, f"file:{tmp_path / 'printer.bin'}"), db=location)
+    paper = print_sale(manual_sale(Catalog), settings, tmp_path / "billets.bin")
+    request = sales.LineRequest("V", model.id, tariff.id, 1, 60, None)
+    other = sales.open_sale("amina")
+    kept = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
+    voided = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
+    sales.void_line(voided.line_id, "erreur de tarif", by="amina")
+    sales.close_sale(other)
+    printing.print_carnet(Carnet.get(Carnet.number == kept.carnet_numbers[0]).id, settings)
+    still_open = sales.open_sale("amina")
+    unprinted = sales.pay_line(still_open, request, PaymentInput("cash", 550000), today=DAY)
+    return DoorStore(settings, paper, f"{voided.carnet_numbers[0]}-003",
+                     f"{unprinted.carnet_numbers[0]}-001")
 
 
 def door_app(settings, today: date, ctx: Context | None = None):
