@@ -15,7 +15,7 @@ import traceback
 from collections.abc import Callable
 from pathlib import Path
 
-from bench import pg_bench, print_bench, store_bench, ui_bench
+from bench import door_bench, pg_bench, print_bench, store_bench, ui_bench
 from bench.common import Missing, Workspace
 
 RESULTS = Path(__file__).with_name("results.json")
@@ -39,6 +39,8 @@ GOALS: dict[str, tuple[float, str]] = {
     "pay_line_ms_10x15_pg": (40, "ms"),
     "search_p95_ms_100k_pg": (10, "ms"),
     "desks8_lines_per_s_pg": (100, "lines/s"),
+    "checkin_p95_ms_1m": (10, "ms"),
+    "scan_to_verdict_p95_ms": (50, "ms"),
 }
 HIGHER_IS_BETTER = {"desks8_lines_per_s_pg"}
 
@@ -95,6 +97,8 @@ MEASURES: dict[str, Callable[[Workspace], float]] = {
     "pay_line_ms_10x15_pg": pg_bench.pay_line_ms_pg,
     "search_p95_ms_100k_pg": pg_bench.search_p95_ms_pg,
     "desks8_lines_per_s_pg": pg_bench.desks8_lines_per_s_pg,
+    "checkin_p95_ms_1m": door_bench.checkin_p95_ms_1m,
+    "scan_to_verdict_p95_ms": door_bench.scan_to_verdict_p95_ms,
 }
 
 

@@ -16,7 +16,7 @@ from collections import Counter as Tally
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from peewee import JOIN, IntegrityError, fn
+from peewee import fn
 
 from carnet_tui.domain import door
 from carnet_tui.domain.context import Context, Permission
@@ -27,15 +27,13 @@ from carnet_tui.services import journal
 from carnet_tui.services.journal import Event
 from carnet_tui.services.people import SYSTEM
 from carnet_tui.store import db as store
+from carnet_tui.store import dialect
 from carnet_tui.store.models import (
     Billet,
     Carnet,
-    Client,
     DoorKey,
     Entry,
     JournalEntry,
-    Payment,
-    PrintJournal,
     SaleLine,
     Void,
     database,
@@ -217,40 +215,58 @@ def _refused(reason: Reason, number: str, manual: bool, legacy: bool, **more: ob
     return CheckIn(Verdict.REFUSED, reason, number, manual, legacy, **more)  # type: ignore[arg-type]
 
 
+# the billet and all a verdict needs, in one statement (the scan is on the door's hot path: a few
+# statements of plain SQL, not a peewee query built each time)
+_BILLET_SQL = (
+    "SELECT b.id, b.seq, b.print_state, c.id, c.number, c.billets_count, c.valid_from, c.valid_until, "
+    "l.id, l.model_name, l.voided, cl.name, "
+    "EXISTS (SELECT 1 FROM payment p WHERE p.line_id = l.id), "
+    "EXISTS (SELECT 1 FROM print_journal j WHERE j.billet_id = b.id) "
+    "FROM billet b JOIN carnet c ON c.id = b.carnet_id JOIN sale_line l ON l.id = c.line_id "
+    "LEFT JOIN client cl ON cl.id = l.client_id WHERE b.number = ?"
+)
+# accepting: one conditional write; the unique billet decides between two doors at the same instant
+_ENTER_SQL = (
+    "INSERT INTO entry (billet_id, carnet_id, door, agent, at, manual, legacy, key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (billet_id) DO NOTHING"
+)
+
+
+def _day(value: object) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
 def _admit(ctx: Context, number: str, manual: bool, legacy: bool, letter: str) -> CheckIn:
-    row = (Billet.select(Billet, Carnet, SaleLine, Client)
-           .join(Carnet).join(SaleLine).join(Client, JOIN.LEFT_OUTER)
-           .where(Billet.number == number).first())
-    if row is None:
+    found = dialect.rows(_BILLET_SQL, (number,))
+    if not found:
         return _refused(Reason.UNKNOWN, number, manual, legacy)
-    carnet, line = row.carnet, row.carnet.line
-    about = {"carnet": carnet.number, "client": clean_text(line.client.name) if line.client_id else "",
-             "model": clean_text(line.model_name), "count": carnet.billets_count,
-             "valid_from": carnet.valid_from, "valid_until": carnet.valid_until}
-    if line.voided:
-        void = Void.get_or_none(Void.line == line.id)
+    (billet_id, seq, print_state, carnet_id, carnet_number, count, valid_from, valid_until, line_id,
+     model_name, voided, client_name, paid, printed) = found[0]
+    about = {"carnet": carnet_number, "client": clean_text(client_name or ""),
+             "model": clean_text(model_name), "count": count, "valid_from": _day(valid_from),
+             "valid_until": _day(valid_until)}
+    if voided:
+        void = Void.get_or_none(Void.line == line_id)
         return _refused(Reason.VOIDED, number, manual, legacy, **about,
                         void_reason=clean_text(void.reason) if void else "")
-    if not Payment.select().where(Payment.line == line.id).exists():
+    if not paid:
         return _refused(Reason.UNPAID, number, manual, legacy, **about)
-    if row.print_state == "unprinted" and not PrintJournal.select().where(
-            PrintJournal.billet == row.id).exists():
+    if print_state == "unprinted" and not printed:
         return _refused(Reason.UNPRINTED, number, manual, legacy, **about)
-    invalid = door.validity(ctx.today, carnet.valid_from, carnet.valid_until)
+    invalid = door.validity(ctx.today, about["valid_from"], about["valid_until"])  # type: ignore[arg-type]
     if invalid is not None:
         return _refused(invalid, number, manual, legacy, **about)
-    try:
-        with database.atomic():  # a savepoint: a refused insert leaves the transaction usable (PostgreSQL)
-            Entry.insert(billet=row.id, carnet=carnet.id, door=clean_text(ctx.desk)[:40],
-                         agent=clean_text(ctx.user)[:40], at=now(), manual=manual, legacy=legacy,
-                         key=letter).execute()
-    except IntegrityError:
-        first = Entry.get(Entry.billet == row.id)
-        used = EntryView(number, row.seq, first.at, first.door, first.agent, first.manual, first.legacy)
+    db = database.obj
+    cursor = db.execute_sql(dialect.of(db).sql(_ENTER_SQL), (
+        billet_id, carnet_id, clean_text(ctx.desk)[:40], clean_text(ctx.user)[:40], now(), manual, legacy,
+        letter))
+    if cursor.rowcount != 1:  # another door let it in first (or a DUPLICATA of it came before)
+        first = Entry.get(Entry.billet == billet_id)
+        used = EntryView(number, seq, first.at, first.door, first.agent, first.manual, first.legacy)
         return _refused(Reason.USED, number, manual, legacy, **about, used=used)
-    used_count = Entry.select().where(Entry.carnet == carnet.id).count()
+    used_count = dialect.rows("SELECT COUNT(*) FROM entry WHERE carnet_id = ?", (carnet_id,))[0][0]
     return CheckIn(Verdict.ACCEPTED, None, number, manual, legacy, entry_number=used_count,
-                   left=carnet.billets_count - used_count, **about)  # type: ignore[arg-type]
+                   left=count - used_count, **about)  # type: ignore[arg-type]
 
 
 # --- balances -------------------------------------------------------------------------------------
