@@ -33,6 +33,7 @@ def test_round_trip(number, letter, secret):
     assert (scan.kind, scan.number, scan.letter) == (ScanKind.SIGNED, number, letter)
     assert door.verify(scan, {letter: secret})
     assert door.verify(door.parse(text.lower()), {letter: secret})  # a scanner set to lower case
+    assert door.sign(number, letter, secret) == text  # a DUPLICATA carries the same QR: one entry
 
 
 @given(numbers, letters, secrets, st.data())

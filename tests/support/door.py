@@ -139,3 +139,24 @@ async def scan(pilot, text: str, slow: float = 0.0) -> None:
             return
         await pilot.pause(0.01)
     raise AssertionError(f"no verdict for {text!r}")
+
+
+def scan_all(location: str, desk: str, texts: list[str], start, out) -> None:
+    """A door in its own process: its own connection, every text scanned once; ``out`` gets
+    (desk, accepted numbers, refusal reasons). Waits for ``start`` so both doors begin together."""
+    from collections import Counter
+
+    from carnet_tui.store import db as store
+
+    store.connect(location)
+    ctx = agent(date(2026, 1, 5), desk=desk, user=desk)
+    accepted, reasons = [], Counter()
+    start.wait()
+    for text in texts:
+        result = door.check_in(ctx, text)
+        if result.accepted:
+            accepted.append(result.billet)
+        else:
+            reasons[str(result.reason)] += 1
+    store.close()
+    out.put((desk, accepted, dict(reasons)))
