@@ -49,6 +49,7 @@ def test_signed_billet_enters_once_then_used(sold):
     rows = list(JournalEntry.select().where(JournalEntry.kind == "door_entry").order_by(JournalEntry.seq))
     assert [r.desk for r in rows] == [DOOR, "Porte 2"]
     assert '"verdict":"refused"' in rows[1].data and '"reason":"used"' in rows[1].data
+    assert f'"entry":{Entry.get().id}' in rows[0].data and '"entry"' not in rows[1].data
     # the chain holds (the sale's own rows are journaled by the sales service once it takes a ctx)
     checked = journal.verify()
     assert checked.ok or (checked.bad_seq is None and checked.fault is journal.Fault.UNJOURNALED)
@@ -181,3 +182,23 @@ def test_schema_v4_store_upgrades(db_path):
     assert store.schema_version(database) == 5
     assert door.ensure_key() == "A"
     database.close()
+
+
+# the line the lead adds to services/journal.PROOFS at the merge (tested here through monkeypatch)
+DOOR_PROOF = ("entry", "entry", {"door": "door"})
+
+
+def test_journal_vouches_for_entries(sold, monkeypatch):
+    # only this proof: the sale's payments are not journaled yet on this branch (sales take a ctx later)
+    monkeypatch.setattr(journal, "PROOFS", {journal.Event.DOOR_ENTRY: DOOR_PROOF})
+    for number in numbers(sold)[:3]:
+        door.check_in(agent(DAY), door.qr_text(number))
+    door.check_in(agent(DAY), door.qr_text(numbers(sold)[0]))  # refused: no entry to vouch for
+    assert journal.verify().ok
+    Entry.update(door="Porte 9").where(Entry.id == Entry.select().first().id).execute()
+    assert journal.verify().fault is journal.Fault.ROW_CHANGED
+    Entry.update(door=DOOR).execute()
+    billet = Billet.get(Billet.number == numbers(sold)[10])
+    Entry.create(billet=billet.id, carnet=billet.carnet_id, door=DOOR, agent="x")  # by hand: no event
+    checked = journal.verify()
+    assert checked.fault is journal.Fault.UNJOURNALED and checked.detail.startswith("entry ")

@@ -164,6 +164,7 @@ class CheckIn:
     valid_until: date | None = None
     used: EntryView | None = None  # déjà utilisé: the entry that used it
     void_reason: str = ""
+    entry_id: int | None = None  # the entry row made (accepted): its journal row vouches for it
 
     @property
     def accepted(self) -> bool:
@@ -202,10 +203,13 @@ def check_in(ctx: Context, scanned: str, manual: bool = False, until: date | Non
     def transaction() -> CheckIn:
         result = (_refused(refusal, number, manual, legacy) if refusal is not None
                   else _admit(ctx, scan.number, manual, legacy, scan.letter))
-        journal.record(ctx, Event.DOOR_ENTRY, {
+        data: dict[str, object] = {
             "billet": result.billet, "verdict": result.verdict.value,
             "reason": result.reason.value if result.reason else "", "manual": manual,
-            "legacy": legacy, "door": ctx.desk})
+            "legacy": legacy, "door": ctx.desk}
+        if result.entry_id is not None:
+            data["entry"] = result.entry_id  # journal.verify can check the entry row still says so
+        journal.record(ctx, Event.DOOR_ENTRY, data)
         return result
 
     return store.write(transaction)
@@ -264,9 +268,10 @@ def _admit(ctx: Context, number: str, manual: bool, legacy: bool, letter: str) -
         first = Entry.get(Entry.billet == billet_id)
         used = EntryView(number, seq, first.at, first.door, first.agent, first.manual, first.legacy)
         return _refused(Reason.USED, number, manual, legacy, **about, used=used)
+    entry_id = dialect.rows("SELECT id FROM entry WHERE billet_id = ?", (billet_id,))[0][0]
     used_count = dialect.rows("SELECT COUNT(*) FROM entry WHERE carnet_id = ?", (carnet_id,))[0][0]
     return CheckIn(Verdict.ACCEPTED, None, number, manual, legacy, entry_number=used_count,
-                   left=count - used_count, **about)  # type: ignore[arg-type]
+                   left=count - used_count, entry_id=entry_id, **about)  # type: ignore[arg-type]
 
 
 # --- balances -------------------------------------------------------------------------------------
