@@ -6,6 +6,7 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from support.door import seller
 from test_print_support import manual_sale, parse, settings_for
 
 from carnet_tui.domain.door import ScanKind
@@ -42,7 +43,7 @@ def test_print_service_signs_the_qr(manual_catalog, tmp_path):
     settings = settings_for(tmp_path, f"file:{out}")
     door.ensure_key()
     carnet = Carnet.get((Carnet.sale == sale_id) & (Carnet.index == 0))
-    printing.print_carnet(carnet.id, settings)
+    printing.print_carnet(seller(), carnet.id, settings)
     docs = parse(out.read_bytes())
     assert len(docs) == 15
     assert all(parse_scan(d.qr[0]).kind is ScanKind.SIGNED for d in docs)

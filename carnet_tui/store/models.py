@@ -296,6 +296,8 @@ TABLES: list[type[BaseModel]] = [
     Client,
     CarnetModel,
     Tariff,
+    User,
+    TillSession,  # before Payment: a copy (store/copy.py) inserts in this order, foreign keys checked
     Sale,
     SaleLine,
     Payment,
@@ -306,8 +308,6 @@ TABLES: list[type[BaseModel]] = [
     Invoice,
     ReprintLog,
     PrintLease,
-    User,
-    TillSession,
     CashMovement,
     ZReport,
     JournalEntry,

@@ -6,12 +6,19 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
-from carnet_tui.domain.context import Context, Role
+from carnet_tui.domain.context import Context, Role, self_approval
 from carnet_tui.services import door, printing
 from carnet_tui.store.models import Billet, Carnet
 
 AGENT = "Nadia"
 DOOR = "Porte 1"
+
+
+def seller() -> Context:
+    """A responsable signed in at the counter, the till open (tests/support/day.py): sells, voids."""
+    from support.day import counter_context
+
+    return counter_context(role=Role.RESPONSABLE)
 
 
 def agent(today: date, desk: str = DOOR, user: str = AGENT, role: Role = Role.CONTROLEUR) -> Context:
@@ -34,7 +41,7 @@ def print_sale(sale_id: int, settings, out: Path) -> bytes:
     carnets = list(Carnet.select().where(Carnet.sale == sale_id).order_by(Carnet.index))
     for carnet in carnets:
         if not carnet.line.voided:
-            printing.print_carnet(carnet.id, settings)
+            printing.print_carnet(seller(), carnet.id, settings)
     page = layouts.Page.from_settings(settings.printer)
     device = File(str(out))
     for carnet in carnets:
@@ -60,7 +67,7 @@ class DoorStore:
 def door_store(tmp_path: Path) -> DoorStore:
     """A store (connected) holding the manual's sale printed (2 × 15 billets, signed QR), a sale whose
     second line was voided, and an open sale whose carnet was never printed."""
-    from test_print_support import DAY, manual_sale, settings_for
+    from test_print_support import manual_sale, settings_for
 
     from carnet_tui.domain.payment import PaymentInput
     from carnet_tui.services import sales
@@ -79,14 +86,15 @@ def door_store(tmp_path: Path) -> DoorStore:
     settings = replace(settings_for(tmp_path, f"file:{tmp_path / 'printer.bin'}"), db=location)
     paper = print_sale(manual_sale(Catalog), settings, tmp_path / "billets.bin")
     request = sales.LineRequest("V", model.id, tariff.id, 1, 60, None)
-    other = sales.open_sale("amina")
-    kept = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
-    voided = sales.pay_line(other, request, PaymentInput("cash", 550000), today=DAY)
-    sales.void_line(voided.line_id, "erreur de tarif", by="amina")
-    sales.close_sale(other)
-    printing.print_carnet(Carnet.get(Carnet.number == kept.carnet_numbers[0]).id, settings)
-    still_open = sales.open_sale("amina")
-    unprinted = sales.pay_line(still_open, request, PaymentInput("cash", 550000), today=DAY)
+    ctx = seller()
+    other = sales.open_sale(ctx)
+    kept = sales.pay_line(ctx, other, request, PaymentInput("cash", 550000))
+    voided = sales.pay_line(ctx, other, request, PaymentInput("cash", 550000))
+    sales.void_line(ctx, voided.line_id, "erreur de tarif", self_approval(ctx, "void"))
+    sales.close_sale(ctx, other)
+    printing.print_carnet(ctx, Carnet.get(Carnet.number == kept.carnet_numbers[0]).id, settings)
+    still_open = sales.open_sale(ctx)
+    unprinted = sales.pay_line(ctx, still_open, request, PaymentInput("cash", 550000))
     return DoorStore(settings, paper, f"{voided.carnet_numbers[0]}-003",
                      f"{unprinted.carnet_numbers[0]}-001")
 
