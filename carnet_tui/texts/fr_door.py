@@ -24,6 +24,10 @@ TEXTS: dict[str, str] = {
     "door.detail.carnet": "Carnet {carnet} · {model}",
     "door.detail.manual": "saisie manuelle",
     "door.detail.legacy": "ancien billet (sans signature)",
+    # the section (ui/sections.py: the lead's entry at the merge)
+    "section.door": "Contrôle d'accès",
+    "section.door.help": "Scanner les billets à l'entrée : chacun ne fait entrer qu'une fois",
+    "section.group.door": "Entrée",
     # the screen
     "door.title": "Contrôle d'accès",
     "door.prompt": "Scannez un billet ou tapez son numéro puis Entrée",
