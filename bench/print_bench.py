@@ -26,6 +26,8 @@ def _billet(client: str, seq: int = 7):  # noqa: ANN202 (layouts may be missing:
         client_name=client,
         beneficiary_label=t("beneficiary.V"),
         valid_until=date(2020, 2, 17),
+        # the signed QR as services.door.qr_text writes it (number.k + 13 base32 characters)
+        qr=f"20191220-815A-{seq:03d}.AJBSWY3DPEHPK3",
     )
 
 

@@ -54,11 +54,17 @@ class CounterSettings:
 
 
 @dataclass(frozen=True)
+class DoorSettings:
+    untagged_until: str = ""  # ISO date: old billets (QR without a signature) enter through it; "" never
+
+
+@dataclass(frozen=True)
 class Settings:
     db: str | None = None
     venue: VenueSettings = field(default_factory=VenueSettings)
     printer: PrinterSettings = field(default_factory=PrinterSettings)
     counter: CounterSettings = field(default_factory=CounterSettings)
+    door: DoorSettings = field(default_factory=DoorSettings)
     data_dir: Path = field(default_factory=lambda: default_data_dir())
 
 

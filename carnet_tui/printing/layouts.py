@@ -244,6 +244,7 @@ class BilletData:
     beneficiary_label: str
     valid_until: date
     duplicate: bool = False
+    qr: str = ""  # the signed QR text (services.door.qr_text); "" = the plain number (old billets)
 
 
 def billet_doc(b: BilletData) -> list[Element]:
@@ -264,7 +265,7 @@ def billet_doc(b: BilletData) -> list[Element]:
         doc.append(Text(b.beneficiary_label, "center"))
     doc += [
         Text(t("print.billet.valid", date=format_date(b.valid_until)), "center", wrap=True),
-        Qr(b.billet_number),
+        Qr(b.qr or b.billet_number),  # the printed text keeps the plain number
         Cut(),
     ]
     return doc

@@ -223,11 +223,17 @@ def _v4_day_at_the_counter(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS payment_session ON payment(session_id)")
 
 
+def _v5_door(db: Database) -> None:
+    # the venue's QR keys and the entries at the door (issue 11); one entry a billet, by constraint
+    db.create_tables([models.DoorKey, models.Entry])  # IF NOT EXISTS: v1 at this version made them
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_tables,
     2: _v2_print_indexes,
     3: _v3_print_leases,
     4: _v4_day_at_the_counter,
+    5: _v5_door,
 }
 
 

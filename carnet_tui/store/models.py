@@ -261,6 +261,35 @@ class ReprintLog(BaseModel):
     approved_by = CharField(max_length=40, default="")
 
 
+class DoorKey(BaseModel):
+    """A venue key signing the billets' QR (domain/door.py). ``secret``: hex; never printed, never
+    logged, never shown (services.door gives views without it). Retired: no longer verifies."""
+
+    letter = CharField(max_length=1, unique=True)
+    secret = CharField(max_length=128)
+    created_at = DateTimeField(default=now)
+    retired_at = DateTimeField(null=True)
+
+    def __repr__(self) -> str:  # the secret stays out of any traceback or log line
+        return f"<DoorKey {self.letter}>"
+
+    __str__ = __repr__
+
+
+class Entry(BaseModel):
+    """A billet let in at a door. ``billet`` unique: accepting is one conditional write, so two doors
+    scanning one billet at once accept it once (and its DUPLICATA, the same billet, never again)."""
+
+    billet = ForeignKeyField(Billet, unique=True, on_delete="RESTRICT")
+    carnet = ForeignKeyField(Carnet, backref="entries", index=True, on_delete="RESTRICT")
+    door = CharField(max_length=40)  # the desk of the door agent
+    agent = CharField(max_length=40)
+    at = DateTimeField(default=now, index=True)
+    manual = BooleanField(default=False)  # typed by the agent, not scanned
+    legacy = BooleanField(default=False)  # an old billet without a signed QR
+    key = CharField(max_length=1, default="")  # the letter that verified it ("" when unsigned)
+
+
 TABLES: list[type[BaseModel]] = [
     Setting,
     Counter,
@@ -282,4 +311,6 @@ TABLES: list[type[BaseModel]] = [
     CashMovement,
     ZReport,
     JournalEntry,
+    DoorKey,  # v5: the door (issue 11)
+    Entry,
 ]
