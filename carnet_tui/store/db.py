@@ -223,11 +223,30 @@ def _v4_day_at_the_counter(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS payment_session ON payment(session_id)")
 
 
+def _v6_back_office(db: Database) -> None:
+    # the manager's back office (issue 13): a tariff's period, a client's active flag. A store made
+    # by v1 at this version already has them: each column is added only when missing.
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migration
+
+    migrator = SchemaMigrator.from_database(db)
+    wanted = [
+        ("tariff", "valid_from", models.Tariff.valid_from),
+        ("tariff", "valid_to", models.Tariff.valid_to),
+        ("client", "active", models.Client.active),
+    ]
+    for table, column, field in wanted:
+        if column not in {c.name for c in db.get_columns(table)}:
+            run_migration(migrator.add_column(table, column, field))
+
+
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
     1: _v1_tables,
     2: _v2_print_indexes,
     3: _v3_print_leases,
     4: _v4_day_at_the_counter,
+    5: lambda db: None,  # the door's (issue 11) in its own branch: the lead keeps that one at merge
+    6: _v6_back_office,
 }
 
 

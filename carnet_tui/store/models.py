@@ -49,6 +49,7 @@ class Client(BaseModel):
     beneficiary_type = CharField(max_length=1)
     note = TextField(default="")
     created_at = DateTimeField(default=now)
+    active = BooleanField(default=True)  # an inactive client (merged away) is offered nowhere
 
 
 class CarnetModel(BaseModel):
@@ -65,6 +66,9 @@ class Tariff(BaseModel):
     price_cents = IntegerField()
     beneficiary_types = CharField(max_length=3, default="")  # "" = every type
     active = BooleanField(default=True)
+    # the period the tariff applies in, both days included; None: no bound on that side
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
 
 
 class User(BaseModel):
