@@ -29,8 +29,9 @@ import contextlib
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
+from carnet_tui.domain.context import Approval, Context, Permission, check_approval
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.numbering import invoice_number
 from carnet_tui.domain.rules import check_id
@@ -38,9 +39,10 @@ from carnet_tui.domain.text import clean_text
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
-from carnet_tui.services import print_lease, sales
+from carnet_tui.services import journal, print_lease, sales
+from carnet_tui.services.journal import Event
 from carnet_tui.services.print_lease import CarnetLease
-from carnet_tui.services.sales import CarnetStatus, current_cashier, next_in_series
+from carnet_tui.services.sales import CarnetStatus, next_in_series
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
 from carnet_tui.store import queries
@@ -136,8 +138,47 @@ def _reason(reason: str) -> str:
     return reason
 
 
-def _who(by: str | None) -> str:
-    return (clean_text(by) or current_cashier())[:40]
+class _Run:
+    """One carnet's print run (original or DUPLICATA), journaled as one row (``BILLETS_PRINTED``)
+    in the write that ends it: its last billet's ``sent``, or its failure. Not one row a billet:
+    the journal stays small and its chain quick to verify."""
+
+    def __init__(self, ctx: Context, carnet: Carnet, duplicate: bool, device: str = "") -> None:
+        self.ctx = ctx
+        self.carnet = carnet
+        self.duplicate = duplicate  # a reprint: every billet DUPLICATA
+        self.device = device
+        self.first: int | None = None
+        self.last: int | None = None
+        self.duplicates: set[int] = set()  # billets of an original run printed again after an incident
+        self.recorded = False
+
+    def note(self, seq: int, duplicate: bool) -> None:
+        # idempotent: a write retried after a busy lock runs this again
+        self.first = seq if self.first is None else min(self.first, seq)
+        self.last = seq if self.last is None else max(self.last, seq)
+        if duplicate and not self.duplicate:
+            self.duplicates.add(seq)
+
+    def record(self, error: str = "") -> None:
+        """Inside the write that ends the run."""
+        data: dict[str, object] = {
+            "carnet": self.carnet.number, "sale": self.carnet.sale.number, "first": self.first,
+            "last": self.last, "duplicate": self.duplicate, "device": self.device[:120],
+        }
+        if self.duplicates:
+            data["duplicates"] = sorted(self.duplicates)
+        if error:
+            data["error"] = error[:200]
+        journal.record(self.ctx, Event.BILLETS_PRINTED, data)
+        self.recorded = True
+
+    def record_if_open(self, error: str) -> None:
+        """A run cut by something else than the printer (the lease lost, a storage fault): the
+        billets it sent are journaled all the same, in a write of their own."""
+        if not self.recorded and self.first is not None:
+            with contextlib.suppress(Exception):
+                store.write(lambda: self.record(error))
 
 
 def _find_sale(sale_id: object) -> Sale | None:
@@ -187,18 +228,23 @@ def _send_billet(
     device: Device,
     billet_id: int,
     render: Callable[[bool], bytes],
+    run: _Run,
     always_duplicate: bool = False,
     log: dict | None = None,
     lease: CarnetLease | None = None,
+    last: bool = False,
+    approval: Approval | None = None,
 ) -> bool:
     """One billet through the journal: claimed (committed) → bytes → sent, or failed and raise.
 
     The claim reads the billet's state inside the write transaction, so two desks (or a desk and
     a restart) racing on one carnet cannot both print it as an original: whoever comes second
     sees it pending or sent and prints a DUPLICATA or nothing. Returns False when already sent.
+    ``last``: the run's last billet, whose ``sent`` write journals the run. ``log`` (a reprint's
+    history row) is journaled as a ``REPRINT`` with its ``approval``.
     """
 
-    def claim() -> tuple[int, bool] | None:
+    def claim() -> tuple[int, bool, int] | None:
         if lease is not None:
             lease.hold()  # renewed, or refused: another desk took the carnet over meanwhile
         billet = Billet.get_by_id(billet_id)
@@ -210,26 +256,36 @@ def _send_billet(
             billet.save()
         if log:
             ReprintLog.create(**log)
+            journal.record(run.ctx, Event.REPRINT, {
+                "kind": log["what"], "sale": run.carnet.sale.number, "detail": log["detail"],
+                "reason": log["reason"]}, approval)
         elif duplicate and not always_duplicate:
             # maybe already out once: the second copy says so, and the history too
             ReprintLog.create(
                 sale=billet.carnet.sale_id, what="billets",
                 detail=t("history.resume_detail", number=billet.number, duplicate=DUPLICATE),
-                reason=t("history.resume_reason"), done_by=_who(None),
+                reason=t("history.resume_reason"), done_by=run.ctx.user,
             )
-        journal = PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120])
-        return journal.id, duplicate
+        row = PrintJournal.create(billet=billet_id, duplicate=duplicate, device=device.name[:120])
+        return row.id, duplicate, billet.seq
 
     claimed = store.write(claim)
     if claimed is None:
+        if last:
+            run.record_if_open("")  # the run's end, its last billet found sent by someone else
         return False
-    journal_id, duplicate = claimed
+    journal_id, duplicate, seq = claimed
     try:
         device.write(render(duplicate))
     except DeviceError as err:
         error = f"{err.kind}: {err.detail}"[:500]
-        failed = PrintJournal.update(status="failed", error=error).where(PrintJournal.id == journal_id)
-        store.write(failed.execute)
+
+        def failed() -> None:
+            PrintJournal.update(status="failed", error=error).where(PrintJournal.id == journal_id).execute()
+            if run.first is not None:
+                run.record(error)
+
+        store.write(failed)
         raise
 
     def sent() -> None:
@@ -238,18 +294,24 @@ def _send_billet(
         Billet.update(print_state="sent", sent_at=when).where(
             (Billet.id == billet_id) & (Billet.print_state != "sent")
         ).execute()
+        run.note(seq, duplicate)
+        if last:
+            run.record()
 
     store.write(sent)
     return True
 
 
-def print_carnet(carnet_id: int, settings: Settings, on_progress: Progress | None = None) -> None:
-    """Print the carnet's billets from the first one not sent; ``on_progress(sent, total)``.
+def print_carnet(ctx: Context, carnet_id: int, settings: Settings,
+                 on_progress: Progress | None = None) -> None:
+    """Print the carnet's billets from the first one not sent; ``on_progress(sent, total)``. The
+    run is journaled (``BILLETS_PRINTED``) as done by ``ctx``.
 
     Raises ``PrinterError`` on a printer failure (call again to continue: "Réessayer"), and
     ``DomainError`` for a carnet that may not print (sale not closed, line voided, another desk
     printing it now: ``err.print.elsewhere``).
     """
+    ctx.require(Permission.SELL)
     carnet = _printable_carnet(carnet_id)
     page = _page(settings)
     total = carnet.billets_count
@@ -268,15 +330,21 @@ def print_carnet(carnet_id: int, settings: Settings, on_progress: Progress | Non
         if not todo:
             return
         with _printer(settings) as device:
-            for billet in todo:
+            run = _Run(ctx, carnet, duplicate=False, device=device.name)
+            try:
+                for index, billet in enumerate(todo):
 
-                def render(duplicate: bool, billet: Billet = billet) -> bytes:
-                    return layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
+                    def render(duplicate: bool, billet: Billet = billet) -> bytes:
+                        return layouts.billet_bytes(_billet_data(carnet, billet, settings, duplicate), page)
 
-                _send_billet(device, billet.id, render, lease=lease)
-                done += 1
-                if on_progress:
-                    on_progress(done, total)
+                    _send_billet(device, billet.id, render, run, lease=lease,
+                                 last=index == len(todo) - 1)
+                    done += 1
+                    if on_progress:
+                        on_progress(done, total)
+            except BaseException as exc:
+                run.record_if_open(type(exc).__name__)
+                raise
 
 
 def _whole(value: object) -> int:
@@ -300,10 +368,13 @@ def check_range(first: object, last: object, count: int) -> tuple[int, int]:
 
 
 def reprint_billets(
-    carnet_id: int, settings: Settings, reason: str, first: int | None = None, last: int | None = None,
-    by: str | None = None, on_progress: Progress | None = None,
+    ctx: Context, carnet_id: int, settings: Settings, reason: str, approval: Approval | None,
+    first: int | None = None, last: int | None = None, on_progress: Progress | None = None,
 ) -> None:
-    """Billets ``first``–``last`` (default: all) again, each marked DUPLICATA, logged with why."""
+    """Billets ``first``–``last`` (default: all) again, each marked DUPLICATA, logged with why,
+    who asked and the responsable who approved (``reprint``)."""
+    ctx.require(Permission.SELL)
+    approved = check_approval(ctx, approval, "reprint")
     why = _reason(reason)
     carnet = _printable_carnet(carnet_id)
     low, high = check_range(first, last, carnet.billets_count)
@@ -317,21 +388,27 @@ def reprint_billets(
             raise DomainError("err.print.never_printed", field="range", number=billet.number)
     page = _page(settings)
     total, done = len(billets), 0
-    log = dict(
+    log: dict | None = dict(
         sale=carnet.sale_id, what="billets", detail=f"{carnet.number} {low}-{high} {DUPLICATE}",
-        reason=why, done_by=_who(by),
+        reason=why, done_by=ctx.user, approved_by=approved.approved_by,
     )
     with _ONE_DOCUMENT, CarnetLease(carnet.id, carnet.number) as lease, _printer(settings) as device:
-        for billet in billets:
+        run = _Run(ctx, carnet, duplicate=True, device=device.name)
+        try:
+            for index, billet in enumerate(billets):
 
-            def render(duplicate: bool, billet: Billet = billet) -> bytes:
-                return layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
+                def render(duplicate: bool, billet: Billet = billet) -> bytes:
+                    return layouts.billet_bytes(_billet_data(carnet, billet, settings, True), page)
 
-            _send_billet(device, billet.id, render, always_duplicate=True, log=log, lease=lease)
-            log = None  # one history row for the whole range
-            done += 1
-            if on_progress:
-                on_progress(done, total)
+                _send_billet(device, billet.id, render, run, always_duplicate=True, log=log, lease=lease,
+                             last=index == len(billets) - 1, approval=approved)
+                log = None  # one history row for the whole range
+                done += 1
+                if on_progress:
+                    on_progress(done, total)
+        except BaseException as exc:
+            run.record_if_open(type(exc).__name__)
+            raise
 
 
 # --- receipt ---------------------------------------------------------------------------------------
@@ -383,53 +460,78 @@ def _print_once(settings: Settings, data: bytes) -> None:
         device.write(data)
 
 
+_PRINTED = {"receipt": Event.RECEIPT_PRINTED, "invoice": Event.INVOICE_PRINTED}
+
+
 def _print_original(
-    sale_id: int, what: str, prefix: str, settings: Settings, data: bytes, by: str | None
+    ctx: Context, sale: Sale, what: str, prefix: str, settings: Settings, data: bytes
 ) -> None:
     """Journaled like a billet: logged unconfirmed before the bytes leave, confirmed after.
 
     A known failure marks the row failed (a torn ticket is no document: the next print is the
-    original again); a crash leaves it unconfirmed, and the next print is then a DUPLICATA.
+    original again); a crash leaves it unconfirmed, and the next print is then a DUPLICATA. The
+    confirmation (or the failure) is journaled in the same write.
     """
-    who = _who(by)
+    device_name = ""
 
-    def mark(row_id: int, detail: str) -> None:
+    def mark(row_id: int, detail: str, status: str) -> None:
         ReprintLog.update(detail=detail).where(ReprintLog.id == row_id).execute()
+        journal.record(ctx, _PRINTED[what], {"sale": sale.number, "detail": detail.strip(),
+                                             "status": status, "device": device_name[:120]})
 
     with _printer(settings) as device:  # a printer that cannot even be opened leaves no row
+        device_name = device.name
         row_id = store.write(
-            lambda: ReprintLog.create(sale=sale_id, what=what, detail=prefix + UNCONFIRMED, done_by=who).id
+            lambda: ReprintLog.create(sale=sale.id, what=what, detail=prefix + UNCONFIRMED,
+                                      done_by=ctx.user).id
         )
         try:
             device.write(data)
         except DeviceError:
-            store.write(lambda: mark(row_id, prefix + FAILED))
+            store.write(lambda: mark(row_id, prefix + FAILED, "failed"))
             raise
-    store.write(lambda: mark(row_id, prefix + ORIGINAL))  # after close: the bytes left the host
+    store.write(lambda: mark(row_id, prefix + ORIGINAL, "sent"))  # after close: the bytes left the host
 
 
-def print_receipt(sale_id: int, settings: Settings, reason: str = "", by: str | None = None) -> bool:
-    """The receipt: the original the first time, DUPLICATA after (reason needed). True if duplicate."""
+def original_printed(sale_id: int, what: str) -> bool:
+    """Whether the sale's receipt (``receipt``) or invoice (``invoice``) was printed once: the
+    next print is then a reprint, which needs a responsable's approval."""
+    return _original_printed(check_id(sale_id, "err.sale.not_found", "sale"), what)
+
+
+def print_receipt(ctx: Context, sale_id: int, settings: Settings, reason: str = "",
+                  approval: Approval | None = None) -> bool:
+    """The receipt: the original the first time, DUPLICATA after (reason and a responsable's
+    ``reprint`` approval needed). True if duplicate."""
+    ctx.require(Permission.SELL)
     sale = _printable_sale(_find_sale(sale_id))
     if _original_printed(sale.id, "receipt"):
-        reprint_receipt(sale_id, settings, reason, by)
+        reprint_receipt(ctx, sale_id, settings, reason, approval)
         return True
     page = _page(settings)
     data = layouts.receipt_bytes(_receipt_data(sale, settings, False), page)
-    _print_original(sale.id, "receipt", "", settings, data, by)
+    _print_original(ctx, sale, "receipt", "", settings, data)
     return False
 
 
-def reprint_receipt(sale_id: int, settings: Settings, reason: str, by: str | None = None) -> None:
-    """The receipt again, marked DUPLICATA, logged (before printing) with who and why."""
+def _log_reprint(ctx: Context, sale: Sale, what: str, detail: str, why: str, approved: Approval) -> None:
+    """Inside the write: the sale's history row and the journal's, before the bytes leave."""
+    ReprintLog.create(sale=sale.id, what=what, detail=detail, reason=why, done_by=ctx.user,
+                      approved_by=approved.approved_by)
+    journal.record(ctx, Event.REPRINT, {"kind": what, "sale": sale.number, "detail": detail,
+                                        "reason": why}, approved)
+
+
+def reprint_receipt(ctx: Context, sale_id: int, settings: Settings, reason: str,
+                    approval: Approval | None) -> None:
+    """The receipt again, marked DUPLICATA, logged (before printing) with who, who approved, why."""
+    ctx.require(Permission.SELL)
+    approved = check_approval(ctx, approval, "reprint")
     why = _reason(reason)
     sale = _printable_sale(_find_sale(sale_id))
     page = _page(settings)
     data = layouts.receipt_bytes(_receipt_data(sale, settings, True), page)
-    who = _who(by)
-    store.write(
-        lambda: ReprintLog.create(sale=sale.id, what="receipt", detail=DUPLICATE, reason=why, done_by=who)
-    )
+    store.write(lambda: _log_reprint(ctx, sale, "receipt", DUPLICATE, why, approved))
     _print_once(settings, data)
 
 
@@ -473,14 +575,15 @@ def legal_ids_refusal(settings: Settings) -> DomainError | None:
 
 
 def print_invoice(
-    sale_id: int, settings: Settings, reason: str = "", by: str | None = None, today: date | None = None
+    ctx: Context, sale_id: int, settings: Settings, reason: str = "", approval: Approval | None = None
 ) -> str:
     """Print the sale's invoice; returns its number.
 
-    The first request allocates the next number of the year's series and creates the Invoice row
-    (one transaction); the first successful print is the original; later ones are DUPLICATA and
-    need a reason.
+    The first request allocates the next number of ``ctx.today``'s year's series and creates the
+    Invoice row (one transaction); the first successful print is the original; later ones are
+    DUPLICATA and need a reason and a responsable's ``reprint`` approval.
     """
+    ctx.require(Permission.SELL)
     refusal = legal_ids_refusal(settings)
     if refusal is not None:  # before the transaction: a refused invoice takes no number
         raise refusal
@@ -497,7 +600,7 @@ def print_invoice(
             )
             if not paid.exists():
                 raise DomainError("err.print.no_lines")
-            issued = today or date.today()
+            issued = ctx.today
             seq = next_in_series(f"invoice:{issued.year}")
             first_client = next((line.client_id for line in paid if line.client_id), None)
             invoice = Invoice.create(
@@ -509,10 +612,8 @@ def print_invoice(
             )
         duplicate = _original_printed(sale.id, "invoice")
         if duplicate:
-            ReprintLog.create(
-                sale=sale, what="invoice", detail=f"{invoice.number} {DUPLICATE}",
-                reason=_reason(reason), done_by=_who(by),
-            )
+            approved = check_approval(ctx, approval, "reprint")
+            _log_reprint(ctx, sale, "invoice", f"{invoice.number} {DUPLICATE}", _reason(reason), approved)
         return invoice, duplicate
 
     invoice, duplicate = store.write(transaction)
@@ -521,7 +622,7 @@ def print_invoice(
     if duplicate:
         _print_once(settings, data)
     else:
-        _print_original(sale.id, "invoice", f"{invoice.number} ", settings, data, by)
+        _print_original(ctx, sale, "invoice", f"{invoice.number} ", settings, data)
     return invoice.number
 
 
@@ -565,12 +666,15 @@ class HistoryEntry:
     duplicate: bool
     reason: str
     by: str
+    approved_by: str = ""  # the responsable who approved (a void, a reprint), when not ``by``
 
     @property
     def summary(self) -> str:
         """One French line for the history view: "20/12/2019 10:32 Ticket duplicata (chef) : motif"."""
         text = f"{self.when:%d/%m/%Y %H:%M} {self.label} {self.detail}"
-        if self.by:
+        if self.by and self.approved_by and self.approved_by != self.by:
+            text += f" ({self.by}, {t('history.approved_by', name=self.approved_by)})"
+        elif self.by:
             text += f" ({self.by})"
         return f"{text} : {self.reason}" if self.reason else text
 
@@ -608,6 +712,7 @@ def sale_history(sale_id: int) -> list[HistoryEntry]:
                 when=row.done_at, what=row.what, label=t(f"history.{row.what}"),
                 detail=clean_text(row.detail),
                 duplicate=DUPLICATE in row.detail, reason=clean_text(row.reason), by=clean_text(row.done_by),
+                approved_by=clean_text(row.approved_by or ""),
             )
         )
     # voids: the line's carnet numbers, who voided it and why
@@ -618,6 +723,7 @@ def sale_history(sale_id: int) -> list[HistoryEntry]:
             HistoryEntry(
                 when=void.voided_at, what="void", label=t("history.void"), detail=", ".join(numbers),
                 duplicate=False, reason=void.reason, by=void.voided_by,
+                approved_by=clean_text(void.approved_by or ""),
             )
         )
     entries.sort(key=lambda e: e.when)

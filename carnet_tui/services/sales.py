@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import getpass
-import os
 from dataclasses import dataclass
 from datetime import date
 
 from peewee import fn
 
 from carnet_tui.domain import numbering
+from carnet_tui.domain.context import Approval, Context, Permission, check_approval
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import line_total
 from carnet_tui.domain.payment import CheckedPayment, PaymentInput, check_payment
@@ -22,6 +21,9 @@ from carnet_tui.domain.rules import (
     valid_until,
 )
 from carnet_tui.domain.text import clean_text
+from carnet_tui.domain.till import SessionStatus
+from carnet_tui.services import journal
+from carnet_tui.services.journal import Event
 from carnet_tui.store import db as store
 from carnet_tui.store import dialect, queries
 from carnet_tui.store.models import (
@@ -32,6 +34,7 @@ from carnet_tui.store.models import (
     Sale,
     SaleLine,
     Tariff,
+    TillSession,
     Void,
     now,
 )
@@ -39,11 +42,6 @@ from carnet_tui.store.models import Carnet as CarnetRow
 from carnet_tui.store.models import Payment as PaymentRow
 
 REASON_MAX = 300
-
-
-def current_cashier() -> str:
-    # the environment and the login are text from outside: cleaned (no ESC p on a receipt)
-    return clean_text(os.environ.get("CARNET_CASHIER") or getpass.getuser())[:40] or "caisse"
 
 
 @dataclass(frozen=True)
@@ -103,10 +101,22 @@ def next_in_series(name: str, start: int = 1) -> int:
     return Counter.get_by_id(name).value
 
 
-def open_sale(cashier: str | None = None) -> int:
-    """A sale without a number yet: the number comes with its first paid line."""
-    name = clean_text(cashier) or current_cashier()  # a name passed in is text from outside too
-    return store.write(lambda: Sale.create(cashier=name).id)
+def open_sale(ctx: Context) -> int:
+    """A sale without a number yet: the number comes with its first paid line. Its cashier and
+    desk are the context's."""
+    ctx.require(Permission.SELL)
+    return store.write(lambda: Sale.create(cashier=ctx.user, desk=ctx.desk).id)
+
+
+def _open_session(ctx: Context) -> TillSession:
+    """The context's till session, open and of its desk (inside the write: a Z meanwhile counts)."""
+    session_id = ctx.session_id
+    row = None
+    if isinstance(session_id, int) and not isinstance(session_id, bool):
+        row = TillSession.get_or_none(TillSession.id == session_id)
+    if row is None or row.status != SessionStatus.OPEN.value or row.desk != ctx.desk:
+        raise DomainError("err.till.no_session")
+    return row
 
 
 def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
@@ -142,16 +152,19 @@ def quote(request: LineRequest) -> int:
     return line_total(tariff.price_cents, quantity)
 
 
-def pay_line(
-    sale_id: int, request: LineRequest, payment: PaymentInput, today: date | None = None
-) -> PaidLine:
-    """Save the line, its payment, carnets and billets in one transaction, or nothing at all."""
+def pay_line(ctx: Context, sale_id: int, request: LineRequest, payment: PaymentInput) -> PaidLine:
+    """Save the line, its payment (in the desk's open till session), carnets, billets and the
+    journal's row in one transaction, or nothing at all. The sale's day is ``ctx.today``."""
+    ctx.require(Permission.SELL)
+    if ctx.session_id is None:  # said before the line's checks: no till, no sale at all
+        raise DomainError("err.till.no_session")
     sale_id = check_id(sale_id, "err.sale.not_found", "sale")
     kind, model, tariff, quantity, days, client = _checked_line(request)
     total = line_total(tariff.price_cents, quantity)
     checked = check_payment(payment, total)
 
     def transaction() -> PaidLine:
+        session = _open_session(ctx)
         sale = Sale.get_or_none(Sale.id == sale_id)
         if sale is None:
             raise DomainError("err.sale.not_found")
@@ -159,7 +172,7 @@ def pay_line(
             raise DomainError("err.sale.closed")
         if sale.number is None:
             sale.number = next_in_series("sale")
-            sale.sale_date = today or date.today()
+            sale.sale_date = ctx.today
             sale.save()
         sale_date = sale.sale_date
         position = SaleLine.select().where(SaleLine.sale == sale).count() + 1
@@ -178,7 +191,7 @@ def pay_line(
             valid_until=valid_until(sale_date, days),
             total_cents=total,
         )
-        PaymentRow.create(
+        paid = PaymentRow.create(
             line=line,
             method=checked.method,
             amount_cents=checked.amount_cents,
@@ -186,6 +199,7 @@ def pay_line(
             change_cents=checked.change_cents,
             cheque_number=checked.cheque_number,
             reference=checked.reference,
+            session=session,
         )
         first_index = CarnetRow.select().where(CarnetRow.sale == sale).count()
         numbers = []
@@ -213,13 +227,23 @@ def pay_line(
         step = dialect.current().insert_rows  # the store caps bound variables per statement
         for start in range(0, len(billets), step):
             Billet.insert_many(billets[start : start + step]).execute()
+        # what journal.verify checks against the payment row: payment, line, method, amounts, session
+        journal.record(ctx, Event.LINE_PAID, {
+            "payment": paid.id, "line": line.id, "method": checked.method,
+            "amount": checked.amount_cents, "tendered": checked.tendered_cents,
+            "change": checked.change_cents, "session": session.id, "sale": sale.number,
+            "carnets": numbers,
+        })
         return PaidLine(sale.id, sale.number, line.id, numbers, total, checked)
 
     return store.write(transaction)
 
 
-def void_line(line_id: int, reason: str, by: str | None = None) -> None:
-    """Void a paid line of a sale not yet closed. Its numbers stay, void, forever."""
+def void_line(ctx: Context, line_id: int, reason: str, approval: Approval | None) -> None:
+    """Void a paid line of a sale not yet closed, approved by a responsable. Its numbers stay,
+    void, forever; who asked and who approved are on the Void row and in the journal."""
+    ctx.require(Permission.SELL)
+    approved = check_approval(ctx, approval, "void")
     reason = clean_text(reason)
     if not reason:
         raise DomainError("err.void.reason_required", field="reason")
@@ -236,13 +260,19 @@ def void_line(line_id: int, reason: str, by: str | None = None) -> None:
             raise DomainError("err.sale.closed")
         line.voided = True
         line.save()
-        Void.create(line=line, reason=reason, voided_by=(clean_text(by) or current_cashier())[:40])
+        void = Void.create(line=line, reason=reason, voided_by=ctx.user,
+                           approved_by=approved.approved_by)
+        journal.record(ctx, Event.LINE_VOIDED, {
+            "void": void.id, "line": line.id, "reason": reason, "amount": line.total_cents,
+            "sale": line.sale.number,
+        }, approved)
 
     store.write(transaction)
 
 
-def close_sale(sale_id: int) -> list[CarnetStatus]:
+def close_sale(ctx: Context, sale_id: int) -> list[CarnetStatus]:
     """Lock the sale; returns its carnets to print, in order."""
+    ctx.require(Permission.SELL)
     sale_id = check_id(sale_id, "err.sale.not_found", "sale")
 
     def transaction() -> None:
@@ -257,13 +287,23 @@ def close_sale(sale_id: int) -> list[CarnetStatus]:
         sale.status = "closed"
         sale.closed_at = now()
         sale.save()
+        total = sum(line.total_cents for line in paid)
+        journal.record(ctx, Event.SALE_CLOSED, {"sale": sale.number, "sale_id": sale.id,
+                                                "total": total})
 
     store.write(transaction)
     return [c for c in sale_carnets(sale_id) if not c.voided]
 
 
-def finalize_sale(sale_id: int) -> None:
-    """The green button. A sale with no paid line is simply dropped: it never had a number."""
+def unprinted_numbers(sale_id: int) -> list[str]:
+    """The sale's carnets of lines not voided whose billets were not all sent, in order."""
+    return [c.number for c in sale_carnets(sale_id) if not c.voided and c.billets_sent < c.billets_count]
+
+
+def finalize_sale(ctx: Context, sale_id: int, approval: Approval | None = None) -> None:
+    """The green button. A sale with no paid line is simply dropped: it never had a number. A
+    carnet left with billets unsent needs a responsable's approval (``finalize_unprinted``)."""
+    ctx.require(Permission.SELL)
     sale_id = check_id(sale_id, "err.sale.not_found", "sale")
 
     def transaction() -> None:
@@ -280,9 +320,15 @@ def finalize_sale(sale_id: int) -> None:
             if lines.where(SaleLine.voided == False).exists():  # noqa: E712
                 raise DomainError("err.sale.not_closed")
             # every line voided: nothing to print, the sale (and its number) ends here, void
+        unprinted = unprinted_numbers(sale.id)  # read under the write lock: no print slips in
+        approved = check_approval(ctx, approval, "finalize_unprinted") if unprinted else None
         sale.status = "finalized"
         sale.finalized_at = now()
         sale.save()
+        data: dict[str, object] = {"sale": sale.number, "sale_id": sale.id}
+        if unprinted:
+            data["unprinted"] = unprinted
+        journal.record(ctx, Event.SALE_FINALIZED, data, approved)
 
     store.write(transaction)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from carnet_tui.domain.context import Context
 from carnet_tui.domain.rules import check_id
 from carnet_tui.services import sales
 from carnet_tui.store import dialect, queries
@@ -51,11 +52,12 @@ def unclosed_sale(sale_id: int) -> UnclosedSale | None:
     return found[0] if found else None
 
 
-def unclosed_sales(cashier: str | None = None, limit: int = OFFER_MAX) -> list[UnclosedSale]:
-    """Open sales with paid lines, oldest first; only ``cashier``'s when given."""
-    if cashier is None:
+def unclosed_sales(ctx: Context | None = None, limit: int = OFFER_MAX) -> list[UnclosedSale]:
+    """Open sales with paid lines, oldest first; only those ``ctx.user`` opened when given (every
+    cashier's otherwise: the history and the command line see them all)."""
+    if ctx is None:
         return _rows("", (), limit)
-    return _rows("AND s.cashier = ?", (cashier,), limit)
+    return _rows("AND s.cashier = ?", (ctx.user,), limit)
 
 
 def unprinted_carnets(sale_id: int) -> list[str]:

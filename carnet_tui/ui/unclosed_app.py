@@ -6,9 +6,9 @@
   the cashier's open sales with paid lines are offered back, one after the other, oldest first.
 - ``take_up_sale`` opens any sale in the window as it was (the history's F7 uses it).
 
-Which sales a desk is offered: those of the same cashier name (``current_cashier()``); there are no
-desks nor sign-in yet. Any sale can be taken up from the history. The dialogs and the sale window are
-imported on first use: the home screen must appear as fast as a bare app.
+Which sales a desk is offered: those the signed-in cashier opened (``app.context.user``, read when
+asked: the cashier may have changed). Any sale can be taken up from the history. The dialogs and
+the sale window are imported on first use: the home screen must appear as fast as a bare app.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from carnet_tui.texts import t
 from carnet_tui.ui.threads import close_thread_connection
 
 if TYPE_CHECKING:
+    from carnet_tui.domain.context import Context
     from carnet_tui.services.unclosed import UnclosedSale
     from carnet_tui.ui.screens.sale import SaleScreen
 
@@ -143,8 +144,12 @@ class UnclosedSales:
             if screen.sale_id is not None and screen.carnets:
                 return []  # the window has its own sale: nothing is offered over it
         self._offering = self._looked = True
+        ctx = self.context
+        if ctx is None:  # nobody signed in yet: nobody's sales to offer
+            self._offering = False
+            return []
         try:
-            found = await asyncio.to_thread(_unclosed_of_cashier)
+            found = await asyncio.to_thread(_unclosed_of_cashier, ctx)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
             found = []
         if not found:
@@ -173,12 +178,11 @@ class UnclosedSales:
         self.push_screen(offer_dialog(sale, format_date(self.today)), callback=answered)
 
 
-def _unclosed_of_cashier() -> list[UnclosedSale]:
-    """In a worker thread: the current cashier's open sales with paid lines."""
+def _unclosed_of_cashier(ctx: Context) -> list[UnclosedSale]:
+    """In a worker thread: the signed-in cashier's open sales with paid lines."""
     try:
         from carnet_tui.services import unclosed
-        from carnet_tui.services.sales import current_cashier
 
-        return unclosed.unclosed_sales(current_cashier())
+        return unclosed.unclosed_sales(ctx)
     finally:
         close_thread_connection()

@@ -1,7 +1,8 @@
 """The actions menu (F7 / Shift+F10) on a carnet or a sale: reprints, invoice, history.
 
-Shared by the sale window (its bottom table) and the sales history. Reprints ask a reason and run
-off the UI thread; what happened is said through the screen's ``say``.
+Shared by the sale window (its bottom table) and the sales history. Reprints ask a reason, then a
+responsable's approval (``app.ask_approval``), and run off the UI thread with the context read at
+that moment; what happened is said through the screen's ``say``.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from textual import work
 from textual.screen import Screen
 
+from carnet_tui.domain.context import Approval, Context
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.services.sales import CarnetStatus
 from carnet_tui.texts import t
@@ -38,6 +40,15 @@ def sale_number_of(carnet: CarnetStatus) -> int | None:
     """815 from 20191220-815A."""
     digits = carnet.number.split("-")[1].rstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ") if "-" in carnet.number else ""
     return int(digits) if digits.isdigit() else None
+
+
+def acting(app: object) -> Context:
+    """Who acts now at this desk: the app's context, read at the moment of the action (the till
+    opens, the cashier changes). Nobody signed in: a refusal, said where the action was typed."""
+    ctx = getattr(app, "context", None)
+    if ctx is None:
+        raise DomainError("err.user.signed_out")
+    return ctx
 
 
 class RowActions(Screen[None]):
@@ -105,36 +116,58 @@ class RowActions(Screen[None]):
             self.app.push_screen(
                 ReasonDialog(t("actions.invoice") + f" · {target.label}", lambda reason: reason,
                              required=False),
-                callback=lambda reason: reason is not None and self.reprint("invoice", target, reason),
+                callback=lambda reason: (reason is not None
+                                         and self.approve_reprint("invoice", target, reason)),
             )
         elif choice == "billets_range" and carnet is not None:
             self.app.push_screen(
                 RangeDialog(carnet.number, carnet.billets_count, lambda *answer: answer),
-                callback=lambda r: r and self.reprint("billets", target, r[2], r[0], r[1]),
+                callback=lambda r: r and self.approve_reprint("billets", target, r[2], r[0], r[1]),
             )
         else:
             self.app.push_screen(
                 ReasonDialog(t(f"actions.{choice}") + f" · {target.label}", lambda reason: reason),
-                callback=lambda reason: reason and self.reprint(choice, target, reason),
+                callback=lambda reason: reason and self.approve_reprint(choice, target, reason),
             )
+
+    def approve_reprint(self, what: str, target: Target, reason: str, first: int | None = None,
+                        last: int | None = None) -> None:
+        """Billets again, or a receipt or an invoice whose original is out: a responsable approves
+        first (a cashier asks in a dialog; refused, nothing prints). An original needs no one."""
+        needs = what in ("billets", "billets_all")
+        if not needs:
+            from carnet_tui.services import printing
+
+            try:
+                needs = printing.original_printed(target.sale_id, what)
+            except Exception:  # noqa: BLE001 - cannot tell: ask, the service decides anyway
+                needs = True
+        if not needs:
+            self.reprint(what, target, reason, first, last)
+            return
+        self.app.ask_approval(  # type: ignore[attr-defined]
+            "reprint", lambda approval: self.reprint(what, target, reason, first, last, approval))
 
     @work(thread=True, exclusive=True, group="reprint", exit_on_error=False)
     def reprint(self, what: str, target: Target, reason: str, first: int | None = None,
-                last: int | None = None) -> None:
+                last: int | None = None, approval: Approval | None = None) -> None:
         """Reprints go to the printer off the UI thread: a slow serial line must not freeze the till."""
         settings = self.app.settings  # type: ignore[attr-defined]
-        today = self.app.today  # type: ignore[attr-defined]
+        ctx = getattr(self.app, "context", None)  # as it is now, when the reprint starts
 
         def run() -> str:
             from carnet_tui.services import printing
 
+            if ctx is None:
+                raise DomainError("err.user.signed_out")
             if what == "receipt":
-                duplicate = printing.print_receipt(target.sale_id, settings, reason)
+                duplicate = printing.print_receipt(ctx, target.sale_id, settings, reason, approval)
                 return t("msg.receipt_duplicate" if duplicate else "msg.receipt")
             if what in ("billets", "billets_all") and target.carnet is not None:
-                printing.reprint_billets(target.carnet.carnet_id, settings, reason, first=first, last=last)
+                printing.reprint_billets(ctx, target.carnet.carnet_id, settings, reason, approval,
+                                         first=first, last=last)
                 return t("msg.billets_duplicate", number=target.carnet.number)
-            number = printing.print_invoice(target.sale_id, settings, reason=reason, today=today)
+            number = printing.print_invoice(ctx, target.sale_id, settings, reason=reason, approval=approval)
             return t("msg.invoice", number=number)
 
         # the printer's faults said as it says them; anything else logged to carnet.log

@@ -446,6 +446,7 @@ class PrintCarnetDialog(ModalScreen[str]):
         self.settings = settings
         self.sent = self._sent_so_far() if sent is None else sent
         self.state = "ask"  # ask → printing → failed | done
+        self.acting: Any = None  # who prints: the app's context when Oui (or Réessayer) is pressed
 
     def _sent_so_far(self) -> int:
         from carnet_tui.services import sales
@@ -512,6 +513,7 @@ class PrintCarnetDialog(ModalScreen[str]):
             self.action_no()
 
     def _start(self) -> None:
+        self.acting = getattr(self.app, "context", None)  # now: the cashier may have changed
         self.state = "printing"
         self.refresh_bindings()
         self.query_one("#print-buttons").display = False
@@ -540,12 +542,18 @@ class PrintCarnetDialog(ModalScreen[str]):
         worker = get_current_worker()
         # the printer's faults as it says them; a refusal, a storage fault met by a read, anything
         # else (logged to carnet.log): in French, never SQLite's English, never a crash
-        outcome = offthread.call(
-            lambda: printing.print_carnet(
+        def run() -> None:
+            if self.acting is None:
+                raise DomainError("err.user.signed_out")
+            printing.print_carnet(
+                self.acting,
                 self.carnet_id,
                 self.settings,
                 on_progress=lambda done, total: self.app.call_from_thread(self.progress, done, total),
-            ),
+            )
+
+        outcome = offthread.call(
+            run,
             data_dir=getattr(self.settings, "data_dir", None),
             expected=(printing.PrinterError,),
             doing="print_carnet",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -14,6 +15,7 @@ from textual.widgets import Button, DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from carnet_tui.domain.context import Approval, Context
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_dh
 from carnet_tui.domain.rules import (
@@ -32,7 +34,7 @@ from carnet_tui.services.sales import CarnetStatus, LineRequest, PaidLine
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
 from carnet_tui.ui.literal import literal, literal_cell
-from carnet_tui.ui.screens.actions import RowActions, Target, sale_number_of
+from carnet_tui.ui.screens.actions import RowActions, Target, acting, sale_number_of
 from carnet_tui.ui.screens.dialogs import (
     NewClientDialog,
     PaymentDialog,
@@ -274,13 +276,19 @@ class SaleScreen(RowActions):
         self.run_search("", self.beneficiary)
         self.set_focus(self.query_one("#client-search"))
 
+    @property
+    def today(self) -> date:
+        """The sale day: the signed-in context's (the day services number sales with)."""
+        ctx = self.carnet_app.context
+        return ctx.today if ctx is not None else self.carnet_app.today
+
     def update_header(self) -> None:
-        day = format_date(self.carnet_app.today)
+        day = format_date(self.today)
         info = t("sale.new", date=day)
         if self.sale_id is not None:
             view = sales.get_sale(self.sale_id)
             if view.number is not None:
-                day = format_date(view.sale_date or self.carnet_app.today)
+                day = format_date(view.sale_date or self.today)
                 info = t("sale.number", number=view.number, date=day)
                 if view.status != "open":
                     info += f" · {t('sale.closed')}"
@@ -353,7 +361,7 @@ class SaleScreen(RowActions):
         error, field = "", None
         try:
             days = check_validity_days(self.query_one("#validity-days", QuietInput).value)
-            until.update(t("sale.until", date=format_date(valid_until(self.carnet_app.today, days))))
+            until.update(t("sale.until", date=format_date(valid_until(self.today, days))))
         except DomainError as exc:
             until.update("")
             error, field = exc.message, "validity-days"
@@ -547,6 +555,9 @@ class SaleScreen(RowActions):
             self.say(t("msg.line_paid"))  # F4 again (a repeated key): that line is paid already
             return
         try:
+            ctx = acting(self.app)
+            if ctx.session_id is None:  # said at F4: no payment without the desk's till open
+                raise DomainError("err.till.no_session")
             request = self.line_request()
             total = sales.quote(request)
         except DomainError as exc:
@@ -566,9 +577,12 @@ class SaleScreen(RowActions):
                         f" ({t('beneficiary.' + request.beneficiary_type)})")
 
         def submit(payment: object) -> PaidLine:
+            ctx = acting(self.app)  # at Enter: the till may have opened, the cashier changed
+            if ctx.session_id is None:
+                raise DomainError("err.till.no_session")  # before a sale row is made for nothing
             if self.sale_id is None:
-                self.sale_id = sales.open_sale()
-            return sales.pay_line(self.sale_id, request, payment, today=self.carnet_app.today)  # type: ignore[arg-type]
+                self.sale_id = sales.open_sale(ctx)
+            return sales.pay_line(ctx, self.sale_id, request, payment)  # type: ignore[arg-type]
 
         def paid(line: PaidLine | None) -> None:
             if line is None:
@@ -621,11 +635,16 @@ class SaleScreen(RowActions):
             self.refresh_sold()
             self.say(t("msg.voided"))
 
-        self.app.push_screen(
-            ReasonDialog(t("reason.void_title", number=carnet.number),
-                         lambda reason: sales.void_line(carnet.line_id, reason)),
-            callback=voided,
-        )
+        def approved(approval: Approval) -> None:
+            # the reason is asked once a responsable said yes; a refusal shows in its dialog
+            self.app.push_screen(
+                ReasonDialog(t("reason.void_title", number=carnet.number),
+                             lambda reason: sales.void_line(acting(self.app), carnet.line_id, reason,
+                                                            approval)),
+                callback=voided,
+            )
+
+        self.carnet_app.ask_approval("void", approved)
 
     # ----------------------------------------------------------------- closing and printing
     async def action_close_sale(self) -> None:
@@ -637,6 +656,11 @@ class SaleScreen(RowActions):
             self.print_carnets(left)
             return
         sale_id = self.sale_id
+        try:
+            ctx = acting(self.app)
+        except DomainError as exc:
+            self.say(exc.message)
+            return
 
         def closed(to_print: list[CarnetStatus]) -> None:
             self.refresh_sold()
@@ -645,7 +669,7 @@ class SaleScreen(RowActions):
             self.print_carnets(to_print, receipt_of=sale_id)
 
         # off the UI thread: another desk's lock must not freeze the window (F6 twice: one close)
-        await offthread.run(self, lambda: sales.close_sale(sale_id), done=closed,
+        await offthread.run(self, lambda: sales.close_sale(ctx, sale_id), done=closed,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
 
     @work(exclusive=True, group="print-sequence")
@@ -670,7 +694,7 @@ class SaleScreen(RowActions):
         goes on to the billets: the receipt stays in the actions menu, its first print the original."""
         settings = self.app.settings  # type: ignore[attr-defined]
         while True:
-            error = await asyncio.to_thread(_print_receipt, sale_id, settings)
+            error = await asyncio.to_thread(_print_receipt, self.carnet_app.context, sale_id, settings)
             if error is None:
                 self.say(t("msg.sale_closed") + " " + t("msg.receipt"))
                 return True
@@ -679,7 +703,8 @@ class SaleScreen(RowActions):
             if not await self.app.push_screen_wait(RetryDialog(title, t("receipt.failed") + "\n" + error)):
                 return False
 
-    async def action_finalize(self, asked: bool = False) -> None:
+    async def action_finalize(self, asked: bool = False, approval: Approval | None = None) -> None:
+        """F8. ``approval``: a responsable's yes to finalizing with carnets left unprinted."""
         if offthread.is_busy(self):
             return  # a close or finalize is being written: F8 waits for it, asks nothing yet
         if not asked and self.ask_before_finalize():
@@ -695,8 +720,13 @@ class SaleScreen(RowActions):
             def refused(refusal: offthread.Refusal) -> None:
                 self.say(t("msg.close_first") if refusal.key == "err.sale.not_closed" else refusal.message)
 
+            try:
+                ctx = acting(self.app)
+            except DomainError as exc:
+                self.say(exc.message)
+                return
             # off the UI thread (F8 twice: one finalize); the window empties once it is written
-            await offthread.run(self, lambda: sales.finalize_sale(sale_id), done=finalized,
+            await offthread.run(self, lambda: sales.finalize_sale(ctx, sale_id, approval), done=finalized,
                                 refused=refused, show=self.say)
             return
         finalized()
@@ -717,9 +747,12 @@ class SaleScreen(RowActions):
             return False
         from carnet_tui.ui.screens.unclosed import unprinted_dialog
 
+        def approved(approval: Approval) -> None:
+            self.call_later(self.action_finalize, True, approval)
+
         def answered(yes: bool | None) -> None:
-            if yes:
-                self.call_later(self.action_finalize, True)
+            if yes:  # carnets left unprinted: a responsable approves (a refusal keeps the sale)
+                self.carnet_app.ask_approval("finalize_unprinted", approved)
             else:
                 self.say(t("msg.sale_kept", number=view.number))
 
@@ -793,13 +826,15 @@ class SaleScreen(RowActions):
         self.refresh_sold()
 
 
-def _print_receipt(sale_id: int, settings: object) -> str | None:
+def _print_receipt(ctx: Context | None, sale_id: int, settings: object) -> str | None:
     """In a worker thread: the sale's original receipt. None when printed, else the French reason
     (a printer fault as the printer layer says it; anything else logged to carnet.log)."""
     def receipt() -> None:
         from carnet_tui.services import printing
 
-        printing.print_receipt(sale_id, settings)  # type: ignore[arg-type]
+        if ctx is None:
+            raise DomainError("err.user.signed_out")
+        printing.print_receipt(ctx, sale_id, settings)  # type: ignore[arg-type]
 
     outcome = offthread.call(receipt, data_dir=getattr(settings, "data_dir", None),
                              expected=offthread.printer_errors(), doing="print_receipt")
