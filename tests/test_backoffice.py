@@ -7,7 +7,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from support.backoffice import DAY, cashier, dump, responsable, sell, yes
+from support.backoffice import DAY, cashier, dump, open_till, responsable, sell, yes
 
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.context import self_approval
@@ -29,7 +29,7 @@ def changes() -> list[dict]:
 
 @pytest.fixture
 def ctx(connected):
-    return responsable()
+    return open_till(responsable())  # a responsable sells too: the till open at the desk
 
 
 @pytest.fixture
@@ -47,7 +47,7 @@ def test_a_new_model_sells_and_a_new_price_leaves_the_paid_line(ctx, ten):
     assert [t.id for t in catalog.tariffs_for(model.id, "A")] == [tariff.id]
     assert catalog.tariffs_for(model.id, "V") == []  # A and P only
 
-    paid = sell(model.id, tariff.id, "P")
+    paid = sell(ctx, model.id, tariff.id, "P")
     carnet = sales.sale_carnets(paid.sale_id)[0]
     assert carnet.valid_until == DAY + timedelta(days=29) == date(2020, 1, 18)
     billets = [b.number for b in Billet.select().order_by(Billet.seq)]
@@ -71,7 +71,7 @@ def test_a_new_model_sells_and_a_new_price_leaves_the_paid_line(ctx, ten):
 
 def test_a_sold_model_keeps_its_billets_and_is_deactivated_not_deleted(ctx, ten):
     model, tariff = ten
-    paid = sell(model.id, tariff.id)
+    paid = sell(ctx, model.id, tariff.id)
     assert bo.get_model(model.id).sold
     before = dump()
     with pytest.raises(DomainError) as caught:
@@ -136,9 +136,10 @@ BAD_TARIFFS = [
 def test_a_bad_model_is_refused_by_field_and_nothing_changes(ctx, ten, data, field):
     model, _ = ten
     before = dump()
-    for call in (lambda: bo.create_model(ctx, yes(ctx), data),
-                 lambda: bo.edit_model(ctx, yes(ctx), model.id, data) if field != "name" or data.name.strip() == ""
-                 or len(data.name) > 80 else bo.create_model(ctx, yes(ctx), data)):
+    calls = [lambda: bo.create_model(ctx, yes(ctx), data)]
+    if data.name != "carnet 10 ENTRÉES":  # the model itself may change the case of its own name
+        calls.append(lambda: bo.edit_model(ctx, yes(ctx), model.id, data))
+    for call in calls:
         with pytest.raises(DomainError) as caught:
             call()
         assert caught.value.field == field
@@ -162,7 +163,8 @@ def test_a_bad_tariff_is_refused_by_field_and_nothing_changes(ctx, ten, data, fi
 
 def test_prices_typed_the_french_way(ctx, ten):
     model, _ = ten
-    for typed, cents in (("5500", 550000), ("5 500,00", 550000), ("5.500,00", 550000), ("1 000 000,00", 10**8)):
+    typed_prices = (("5500", 550000), ("5 500,00", 550000), ("5.500,00", 550000), ("1 000 000,00", 10**8))
+    for typed, cents in typed_prices:
         made = bo.create_tariff(ctx, yes(ctx), model.id, bo.TariffInput(f"T {typed}", typed, "v"))
         assert made.price_cents == cents and made.beneficiary_types == "V"
 
@@ -207,8 +209,8 @@ def test_duplicates_are_found_and_merged_their_sales_following(ctx, ten):
     twin = _client(ctx, "ELODIE  cherif")
     by_phone = _client(ctx, "E. Chérif", "06 57 99 84 82")
     other = _client(ctx, "Karim Alaoui", "0661000000", "ABO-1")
-    first = sell(model.id, tariff.id, client_id=twin.id)
-    second = sell(model.id, tariff.id, client_id=by_phone.id)
+    first = sell(ctx, model.id, tariff.id, client_id=twin.id)
+    second = sell(ctx, model.id, tariff.id, client_id=by_phone.id)
     Invoice.create(sale=Sale.get_by_id(first.sale_id), number="2019-0001", year=2019, client=twin.id)
 
     found = {(d.first.id, d.second.id): d.reasons for d in bo.duplicates()}
@@ -235,7 +237,7 @@ def test_duplicates_are_found_and_merged_their_sales_following(ctx, ten):
 def test_a_client_with_sales_is_never_deleted(ctx, ten):
     model, tariff = ten
     ali = _client(ctx, "Ali Tazi", "0600000001")
-    sell(model.id, tariff.id, client_id=ali.id)
+    sell(ctx, model.id, tariff.id, client_id=ali.id)
     before = dump()
     with pytest.raises(DomainError) as caught:
         bo.delete_client(ctx, yes(ctx), ali.id)
@@ -253,13 +255,15 @@ def test_a_client_with_sales_is_never_deleted(ctx, ten):
 def test_a_client_is_edited_and_deactivated(ctx):
     ali = _client(ctx, "Ali Tazi", "0600000001", "ABO-7")
     _client(ctx, "Sara Idrissi", "", "ABO-8")
-    edited = bo.edit_client(ctx, yes(ctx), ali.id, ClientInput("Ali Tazi El Fassi", "P", "0600000002", "abo-9"))
+    new = ClientInput("Ali Tazi El Fassi", "P", "0600000002", "abo-9")
+    edited = bo.edit_client(ctx, yes(ctx), ali.id, new)
     assert (edited.name, edited.phone, edited.member_number, edited.beneficiary_type) == (
         "Ali Tazi El Fassi", "0600000002", "ABO-9", "P")
     assert [c.id for c in clients.search("fassi")] == [ali.id]  # the search knows the new name
     before = dump()
-    for data, field in ((ClientInput("Ali", "A", "12"), "phone"), (ClientInput("", "A"), "name"),
-                        (ClientInput("Ali", "A", "", "ABO-8"), "member"), (ClientInput("Ali", "Z"), "beneficiary")):
+    bad = ((ClientInput("Ali", "A", "12"), "phone"), (ClientInput("", "A"), "name"),
+           (ClientInput("Ali", "A", "", "ABO-8"), "member"), (ClientInput("Ali", "Z"), "beneficiary"))
+    for data, field in bad:
         with pytest.raises(DomainError) as caught:
             bo.edit_client(ctx, yes(ctx), ali.id, data)
         assert caught.value.field == field

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -49,7 +50,9 @@ class Client(BaseModel):
     beneficiary_type = CharField(max_length=1)
     note = TextField(default="")
     created_at = DateTimeField(default=now)
-    active = BooleanField(default=True)  # an inactive client (merged away) is offered nowhere
+    # an inactive client (merged away) is offered nowhere; a default in the table too: the clients'
+    # bulk insert (store/dialect.py) names its columns
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
 
 
 class CarnetModel(BaseModel):

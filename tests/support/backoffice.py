@@ -6,7 +6,7 @@ from datetime import date
 
 from carnet_tui.domain.context import Approval, Context, self_approval
 from carnet_tui.domain.payment import PaymentInput
-from carnet_tui.services import people, sales
+from carnet_tui.services import people, sales, till
 from carnet_tui.store import dialect
 from carnet_tui.store.models import TABLES
 
@@ -40,10 +40,16 @@ def dump() -> dict[str, list[tuple]]:
     return result
 
 
-def sell(model_id: int, tariff_id: int, kind: str = "A", quantity: str = "1", days: str = "30",
-         client_id: int | None = None, today: date = DAY) -> sales.PaidLine:
-    """One line paid by card in a new sale, through the sale service as it is on main (before the
-    services take a Context)."""
-    sale_id = sales.open_sale("amina")
+def open_till(ctx: Context) -> Context:
+    """The desk's till opened with a 200 DH float; the context to sell with."""
+    return ctx.with_session(till.open_till(ctx, {20000: 1}).id)
+
+
+def sell(ctx: Context, model_id: int, tariff_id: int, kind: str = "A", quantity: str = "1",
+         days: str = "30", client_id: int | None = None) -> sales.PaidLine:
+    """One line paid by card in a new sale on ``ctx.today``, through the sale service."""
+    if ctx.session_id is None:
+        ctx = open_till(ctx)
+    sale_id = sales.open_sale(ctx)
     request = sales.LineRequest(kind, model_id, tariff_id, quantity, days, client_id)
-    return sales.pay_line(sale_id, request, PaymentInput("card"), today=today)
+    return sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
