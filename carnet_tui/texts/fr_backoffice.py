@@ -30,7 +30,7 @@ TEXTS.update({
     "bo.section.clients": "Clients",
     "bo.key.new": "Nouveau",
     "bo.key.edit": "Modifier",
-    "bo.key.toggle": "Activer/Désactiver",
+    "bo.key.toggle": "(Dés)activer",
     "bo.key.delete": "Supprimer",
     "bo.key.import": "Importer",
     "bo.key.export": "Exporter",

@@ -40,6 +40,20 @@ class BackOffice:
             self.pop_screen()  # type: ignore[attr-defined]  # one back-office screen at a time
         self.push_screen(make())  # type: ignore[attr-defined]
 
+    def catalog_changed(self) -> None:
+        """The sale window, once built, keeps its list of models: after the back office it is
+        given the catalog as it is now (a model made, renamed or deactivated, a new price)."""
+        if not self.is_screen_installed("sale"):  # type: ignore[attr-defined]
+            return
+        from carnet_tui.services import catalog
+
+        sale = self.get_screen("sale")  # type: ignore[attr-defined]
+        if not sale.is_mounted:
+            return
+        if catalog.active_models() != sale.models:
+            sale.load_models()  # the first model chosen again: its defaults and tariffs follow
+        sale.load_tariffs()
+
     async def action_open_models(self) -> None:
         from carnet_tui.ui.screens.backoffice_models import ModelsScreen
 

@@ -29,10 +29,16 @@ CLIENT_COLUMNS = (
     ("sales", "bo.col.sales", 7, True),
 )
 PAIR_COLUMNS = (
-    ("first", "bo.col.kept", 33, False),
-    ("second", "bo.col.merged", 33, False),
-    ("why", "bo.col.why", 12, False),
+    ("first", "bo.col.kept", 31, False),
+    ("second", "bo.col.merged", 31, False),
+    ("why", "bo.col.why", 16, False),
 )
+
+
+class SearchInput(QuietInput):
+    """The search; ↓ goes down to the results (an Input's own ↓ would scroll it, doing nothing)."""
+
+    BINDINGS = [Binding("down", "screen.to_list", show=False)]
 
 
 class ClientsTable(KeyTable):
@@ -57,7 +63,6 @@ class ClientsScreen(BackOfficeScreen):
         Binding("f9", "duplicates", t("bo.key.duplicates"), key_display="F9"),
         Binding("f6", "import", t("bo.key.import"), key_display="F6"),
         Binding("f7", "export", t("bo.key.export"), key_display="F7"),
-        Binding("down", "to_list", show=False),
     ]
 
     def __init__(self) -> None:
@@ -70,7 +75,7 @@ class ClientsScreen(BackOfficeScreen):
             yield Static("", id="bo-clients-info", classes="bo-info")
         with Horizontal(classes="row"):
             yield Label(t("bo.clients.search"), classes="field-label")
-            yield QuietInput(placeholder=t("bo.clients.search_placeholder"), id="bo-client-search",
+            yield SearchInput(placeholder=t("bo.clients.search_placeholder"), id="bo-client-search",
                              compact=True, max_length=SEARCH_MAX_CHARS)
         yield ClientsTable(id="bo-clients", classes="box", cursor_type="row", cell_padding=0)
         yield KeyBar()

@@ -210,7 +210,16 @@ class ModelsScreen(BackOfficeScreen):
         return self.focused is self.query_one("#bo-tariffs")
 
     def action_back(self) -> None:
+        self.refresh_sale_window()
         self.app.pop_screen()
+
+    def on_screen_suspend(self) -> None:
+        self.refresh_sale_window()  # Alt+A from here: the window opens over this screen
+
+    def refresh_sale_window(self) -> None:
+        changed = getattr(self.app, "catalog_changed", None)
+        if changed is not None:
+            changed()
 
     def action_new(self) -> None:
         if self.in_tariffs():
