@@ -305,3 +305,47 @@ async def test_two_duplicates_merged_their_sales_under_one(ui_settings, ctx):
     assert merge["merged_into"] == first.id and merge["lines"] == [two.line_id]
     assert merge["_approved_by"] == "Nadia"
     assert journal.verify().ok
+
+
+async def test_import_and_export_from_the_screen(ui_settings, ctx, tmp_path):
+    from carnet_tui.ui.screens.backoffice_forms import FileDialog
+    from carnet_tui.ui.screens.dialogs import InfoDialog
+
+    bad = tmp_path / "nouveaux.csv"
+    header = "name,phone,member_number,beneficiary_type\n"
+    bad.write_text(header + "Karim Neuf,0661000001,,A\nSara,12,,V\n", "utf-8")
+    app = back_office_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await past_start_questions(pilot)
+        await app.run_action("open_clients")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientsScreen))
+        before = dump()
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, FileDialog))
+        await type_text(pilot, str(bad))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, InfoDialog))
+        report = str(app.screen.query_one("#info-body").render())
+        assert "nouveaux.csv, ligne 3" in report and "Karim" not in report
+        assert dump() == before  # all or nothing: the good row 2 is not in either
+        await pilot.press("escape")
+        await settle(pilot)
+
+        bad.write_text("name,phone,member_number,beneficiary_type\nKarim Neuf,0661000001,,A\n", "utf-8")
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: isinstance(app.screen, FileDialog))
+        await type_text(pilot, str(bad))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: Client.get_or_none(Client.name == "Karim Neuf") is not None)
+        await settle(pilot)
+        assert isinstance(app.screen, ClientsScreen)
+
+        out = tmp_path / "export.csv"
+        await pilot.press("f7")
+        await wait_until(pilot, lambda: isinstance(app.screen, FileDialog))
+        await clear_and_type(pilot, str(out))
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: out.exists() and isinstance(app.screen, ClientsScreen))
+        assert "Karim Neuf;0661000001;;A;" in out.read_text("utf-8")
+    assert changes()[-1]["entity"] == "import" and changes()[-1]["_approved_by"] == "Nadia"
+    assert journal.verify().ok
