@@ -26,8 +26,11 @@ TEXTS: dict[str, str] = {
 
 TEXTS.update({
     # sections and keys
+    "bo.section.group": "Gestion",
     "bo.section.models": "Modèles de carnets",
+    "bo.section.models.help": "Créer et corriger les modèles de carnets et leurs tarifs.",
     "bo.section.clients": "Clients",
+    "bo.section.clients.help": "Chercher, corriger, désactiver les clients ; fusionner les doublons.",
     "bo.key.new": "Nouveau",
     "bo.key.edit": "Modifier",
     "bo.key.toggle": "(Dés)activer",
