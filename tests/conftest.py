@@ -51,6 +51,14 @@ def store_location(store_kind: str, db_path: Path) -> str:
     return pg.fresh_database()
 
 
+@pytest.fixture
+def ctx(connected):
+    """A cashier (amina) signed in at "Caisse 1" on the manual's day, the desk's till open."""
+    from support.day import counter_context
+
+    return counter_context()
+
+
 @dataclass
 class ManualCatalog:
     model_id: int

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from support import pg
+from support.day import approval, counter_context
 from test_drill_payment import DESK, _spawn
 from test_print_support import manual_sale, settings_for
 
@@ -47,6 +48,7 @@ def venue(path: str, tmp_path: Path) -> None:
     """A venue's SQLite store: demo catalog and clients, sales closed, printed, voided, invoiced."""
     store.connect(path)
     demo.load_demo()
+    ctx = counter_context()
     model = CarnetModel.create(name="Carnet copie 15", billets_count=15, validity_days=60)
     tariff = Tariff.create(model=model, label="Plein tarif", price_cents=550000)
 
@@ -55,14 +57,13 @@ def venue(path: str, tmp_path: Path) -> None:
 
     first = manual_sale(Catalog)
     settings = settings_for(tmp_path, f"file:{tmp_path / 'out.bin'}")
-    printing.print_carnet(sales.sale_carnets(first)[0].carnet_id, settings)
-    printing.print_invoice(first, settings, today=DAY)
-    second = sales.open_sale("amina")
-    line = sales.pay_line(second, sales.LineRequest("V", model.id, tariff.id, 1, 60), PaymentInput("card"),
-                          today=DAY)
-    sales.void_line(line.line_id, "erreur de saisie", "chef")
-    sales.pay_line(second, sales.LineRequest("V", model.id, tariff.id, 3, 60), PaymentInput("card"),
-                   today=DAY)
+    printing.print_carnet(ctx, sales.sale_carnets(first)[0].carnet_id, settings)
+    printing.print_invoice(ctx, first, settings)
+    second = sales.open_sale(ctx)
+    line = sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 1, 60),
+                          PaymentInput("card"))
+    sales.void_line(ctx, line.line_id, "erreur de saisie", approval(ctx, "void"))
+    sales.pay_line(ctx, second, sales.LineRequest("V", model.id, tariff.id, 3, 60), PaymentInput("card"))
     clients.create_client(ClientInput("Élodie Nouvelle", "V", "0600000000"))
     store.close()
 
@@ -89,10 +90,11 @@ def test_sqlite_to_postgresql_and_back_every_count_and_number_matches(tmp_path: 
 
     # the copy goes on where the venue stopped: the next sale, carnet and client follow the last ones
     store.connect(url)
+    ctx = counter_context()  # the cashier and the desk's open till came with the copy
     model = CarnetModel.get(CarnetModel.name == "Carnet copie 15")
-    sale = sales.open_sale("amina")
-    paid = sales.pay_line(sale, sales.LineRequest("V", model.id, model.tariffs[0].id, 1, 60),
-                          PaymentInput("card"), today=DAY)
+    sale = sales.open_sale(ctx)
+    paid = sales.pay_line(ctx, sale, sales.LineRequest("V", model.id, model.tariffs[0].id, 1, 60),
+                          PaymentInput("card"))
     assert paid.sale_number == 817 and paid.carnet_numbers == ["20191220-817"]
     created = clients.create_client(ClientInput("Client Après Copie", "V", ""))
     assert created.id == max(int(r[0]) for r in before["client"]) + 1  # type: ignore[union-attr]

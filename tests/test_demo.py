@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,16 +42,15 @@ def test_demo_holds_the_manuals_carnet(connected) -> None:
     assert Tariff.select().where(Tariff.beneficiary_types == "AP").exists()
 
 
-def test_first_sale_after_demo_is_the_manuals_815(connected) -> None:
+def test_first_sale_after_demo_is_the_manuals_815(connected, ctx) -> None:
     demo.load_demo()
     model = next(m for m in catalog.active_models() if m.billets_count == 15)
     tariff = catalog.tariffs_for(model.id, "V")[0]
-    sale_id = sales.open_sale()
-    paid = sales.pay_line(
+    sale_id = sales.open_sale(ctx)
+    paid = sales.pay_line(ctx,
         sale_id,
         sales.LineRequest("V", model.id, tariff.id, "2", "60"),
         PaymentInput(method="cash", tendered_cents=1100000),
-        today=date(2019, 12, 20),
     )
     assert paid.sale_number == 815
     assert paid.carnet_numbers == ["20191220-815", "20191220-815A"]

@@ -16,7 +16,10 @@ import textwrap
 import time
 from pathlib import Path
 
+from support.day import CHILD_CONTEXT
+
 from carnet_tui.domain import numbering
+from carnet_tui.services import journal
 from carnet_tui.store import db as store
 from carnet_tui.store.models import CarnetModel, Tariff, database
 
@@ -24,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 KILLS = 24
 SEED = 20191220
 
-PAYER = textwrap.dedent(
+PAYER = CHILD_CONTEXT + textwrap.dedent(
     """
     import random, sys
     from carnet_tui.domain.errors import DomainError
@@ -34,25 +37,26 @@ PAYER = textwrap.dedent(
 
     path, model_id, tariff_id, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context(f"Caisse {seed}")
     rng = random.Random(seed)
     print("ready", flush=True)
     while True:
-        sale = sales.open_sale("drill")
+        sale = sales.open_sale(ctx)
         for _ in range(rng.randint(1, 3)):
             request = sales.LineRequest("V", model_id, tariff_id, rng.randint(1, 10), 60)
-            paid = sales.pay_line(sale, request, PaymentInput("cash", 10**9))
+            paid = sales.pay_line(ctx, sale, request, PaymentInput("cash", 10**9))
             print("paid", paid.line_id, flush=True)
             if rng.random() < 0.15:
-                sales.void_line(paid.line_id, "erreur de saisie", "drill")
+                sales.void_line(ctx, paid.line_id, "erreur de saisie", self_approval(ctx, "void"))
         try:
-            sales.close_sale(sale)
+            sales.close_sale(ctx, sale)
         except DomainError:  # every line voided: the sale stays open, as at the counter
             pass
     """
 )
 
 # One desk of the concurrency drill: waits for "go" so that the four start together.
-DESK = textwrap.dedent(
+DESK = CHILD_CONTEXT + textwrap.dedent(
     """
     import json, random, sys, time
     from carnet_tui.domain.payment import PaymentInput
@@ -61,6 +65,7 @@ DESK = textwrap.dedent(
 
     path, model_id, tariff_id, seed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context(f"Caisse {seed}")
     rng = random.Random(seed)
     print("ready", flush=True)
     sys.stdin.readline()
@@ -70,20 +75,20 @@ DESK = textwrap.dedent(
     while paid < 50:
         try:
             if sale is None:
-                sale = sales.open_sale(f"desk{seed}")
+                sale = sales.open_sale(ctx)
             request = sales.LineRequest("A", model_id, tariff_id, rng.randint(1, 3), 30)
-            line = sales.pay_line(sale, request, PaymentInput("card"))
+            line = sales.pay_line(ctx, sale, request, PaymentInput("card"))
             paid += 1
             numbers.extend(line.carnet_numbers)
             if rng.random() < 0.4:
-                sales.close_sale(sale)
+                sales.close_sale(ctx, sale)
                 sale = None
         except Exception as exc:  # every error must be counted, none may reach a cashier
             errors.append(f"{type(exc).__name__}: {exc}")
             if len(errors) > 20:
                 break
     if sale is not None:
-        sales.close_sale(sale)
+        sales.close_sale(ctx, sale)
     report = {"paid": paid, "errors": errors, "numbers": numbers, "started": started, "ended": time.time()}
     print(json.dumps(report), flush=True)
     sys.exit(1 if errors else 0)
@@ -172,6 +177,9 @@ def check_store(path: str) -> dict[str, int]:
         if numbers:
             assert numbers == list(range(numbers[0], numbers[0] + len(numbers))), "gap in sale numbers"
             assert _rows("SELECT value FROM counter WHERE name = 'sale'") == [(numbers[-1],)]
+        # the journal: each payment and void committed with its event, the chain whole
+        verdict = journal.verify()
+        assert verdict.ok, verdict
         return {
             "lines": len(lines),
             "carnets": len(carnets),

@@ -24,6 +24,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from support.day import CHILD_CONTEXT, counter_context
 from test_drill_payment import check_store, seed_catalog
 
 from carnet_tui.domain.payment import PaymentInput
@@ -40,7 +41,7 @@ STEP_MAX = 18  # billets a run prints at most before its kill: 20 × 18 < 480, t
 RESET = b"\x1b@"  # every billet document starts with ESC @
 BILLET_NUMBER = re.compile(rb"\d{8}-\d+[A-Z]*-\d{3}")
 
-PRINTER = textwrap.dedent(
+PRINTER = CHILD_CONTEXT + textwrap.dedent(
     """
     import sys
     from pathlib import Path
@@ -50,10 +51,11 @@ PRINTER = textwrap.dedent(
 
     path, out, data_dir, sale_id = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     db.connect(path)
+    ctx = desk_context("Caisse 1")
     settings = Settings(db=path, printer=PrinterSettings(url="file:" + out), data_dir=Path(data_dir))
     print("ready", flush=True)
     for carnet in sales.sale_carnets(sale_id):
-        printing.print_carnet(carnet.carnet_id, settings)
+        printing.print_carnet(ctx, carnet.carnet_id, settings)
     print("done", flush=True)
     """
 )
@@ -62,11 +64,12 @@ PRINTER = textwrap.dedent(
 def _closed_sale(path: str, lines: int, quantity: int) -> int:
     model_id, tariff_id = seed_catalog(path)
     store.connect(path)
-    sale_id = sales.open_sale("drill")
+    ctx = counter_context()
+    sale_id = sales.open_sale(ctx)
     for _ in range(lines):
         request = sales.LineRequest("V", model_id, tariff_id, quantity, 60)
-        sales.pay_line(sale_id, request, PaymentInput("card"))
-    sales.close_sale(sale_id)
+        sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
+    sales.close_sale(ctx, sale_id)
     store.close()
     return sale_id
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from support.day import approval, counter_context
 
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.errors import DomainError
@@ -54,7 +55,7 @@ def test_import_stores_names_and_labels_clean(connected, tmp_path, text) -> None
 
 @pytest.mark.parametrize("text", HOSTILE_TEXTS, ids=IDS)
 def test_new_client_search_cashier_and_reasons_enter_clean(
-    connected, manual_catalog, monkeypatch, tmp_path, text
+    connected, manual_catalog, monkeypatch, tmp_path, text, ctx
 ) -> None:
     try:
         client = clients.create_client(ClientInput(text, "V", "0661000000"))
@@ -64,28 +65,31 @@ def test_new_client_search_cashier_and_reasons_enter_clean(
         client = clients.create_client(ClientInput("Karim", "V", "0661000000"))
     clients.search(text[: clients.SEARCH_MAX_CHARS], "V")  # any text: an answer, never an error
 
-    monkeypatch.setenv("CARNET_CASHIER", text.replace("\x00", ""))
-    assert sales.current_cashier() == (clean_text(text.replace("\x00", ""))[:40] or "caisse")
+    try:  # the cashier's name, as added with `user add`, is that text too
+        ctx = counter_context(name=text, desk="Caisse 2")
+        assert ctx.user == clean_text(text)
+    except DomainError as refused:
+        assert refused.key in ("err.user.name_required", "err.text.too_long")
     Counter.create(name="sale", value=814)
-    sale_id = sales.open_sale()
+    sale_id = sales.open_sale(ctx)
     assert is_clean(Sale.get_by_id(sale_id).cashier)
     catalog_ids = (manual_catalog.model_id, manual_catalog.visitor_tariff_id)
     request = sales.LineRequest("V", *catalog_ids, 1, 60, client.id)
-    line = sales.pay_line(sale_id, request, PaymentInput("cash", 550000), today=DAY)
-    sales.void_line(line.line_id, text[:300], by=text)
+    line = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 550000))
+    sales.void_line(ctx, line.line_id, text[:300], approval(ctx, "void"))
     void = Void.get()
     assert void.reason == clean_text(text[:300]) and is_clean(void.voided_by)
 
-    sales.pay_line(sale_id, request, PaymentInput("cash", 550000), today=DAY)
-    sales.close_sale(sale_id)
+    sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 550000))
+    sales.close_sale(ctx, sale_id)
     settings = Settings(db=None, printer=PrinterSettings(url="preview"), data_dir=tmp_path / "data")
-    printing.print_receipt(sale_id, settings)
-    printing.reprint_receipt(sale_id, settings, text[:300], by=text)
+    printing.print_receipt(ctx, sale_id, settings)
+    printing.reprint_receipt(ctx, sale_id, settings, text[:300], approval(ctx, "reprint"))
     log = ReprintLog.select().where(ReprintLog.reason != "").get()
     assert log.reason == clean_text(text[:300]) and is_clean(log.done_by)
 
 
-def test_an_old_store_is_read_clean(connected, tmp_path) -> None:
+def test_an_old_store_is_read_clean(connected, tmp_path, ctx) -> None:
     """Rows written raw (before the rule, or by another tool): every view the UI gets is clean."""
     Counter.create(name="sale", value=814)
     for index, text in enumerate(HOSTILE_TEXTS):
@@ -93,9 +97,9 @@ def test_an_old_store_is_read_clean(connected, tmp_path) -> None:
         clients.index_client(client.id, text, client.phone, "")
         model = CarnetModel.create(name=text, billets_count=2, validity_days=30, position=index)
         tariff = Tariff.create(model=model, label=text, price_cents=1000)
-        sale_id = sales.open_sale("amina")
+        sale_id = sales.open_sale(ctx)
         request = sales.LineRequest("V", model.id, tariff.id, 1, 30, client.id)
-        sales.pay_line(sale_id, request, PaymentInput("cash", 1000), today=DAY)
+        sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 1000))
         Sale.update(cashier=text, status="closed").where(Sale.id == sale_id).execute()
         ReprintLog.create(sale=sale_id, what="receipt", detail=text, reason=text, done_by=text)
 

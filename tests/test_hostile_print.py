@@ -2,7 +2,7 @@
 
 Each hostile text goes, as an old store would hold it (written raw, never cleaned), into the client's
 name, the model's name, the tariff's label and the sale's cashier; into the venue's name and address
-(a Settings object, as a settings file gives it); into CARNET_CASHIER; and into the void and reprint
+(a Settings object, as a settings file gives it); into a user's name; and into the void and reprint
 reasons. Then the whole sale is printed through the services to the app's own spool (a python-escpos
 printer writing a file): receipt, billets, invoice, and their reprints. What the printer is told to
 do must be exactly what it is told for a plain name: same commands, same parameters, same order.
@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.day import approval, counter_context
 from test_print_support import parse
 
 from carnet_tui.domain.errors import DomainError
@@ -44,20 +45,23 @@ def print_everything(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -
     folder.mkdir()
     store.connect(str(folder / "carnet.db"))
     try:
+        try:  # the cashier, as added with `user add`, named with the text (cleaned) when it can be
+            ctx = counter_context(name=text)
+        except DomainError:
+            ctx = counter_context()
         Counter.create(name="sale", value=814)
         # an old store: rows written raw, as no check of today would let them in
         client = Client.create(name=text, phone="0661000000", beneficiary_type="V")
         model = CarnetModel.create(name=text, billets_count=2, validity_days=60)
         tariff = Tariff.create(model=model, label=text, price_cents=550000)
-        monkeypatch.setenv("CARNET_CASHIER", text.replace("\x00", ""))  # no NUL in an environment
-        sale_id = sales.open_sale()
-        assert Sale.get_by_id(sale_id).cashier == clean_text(text.replace("\x00", ""))[:40]
+        sale_id = sales.open_sale(ctx)
+        assert Sale.get_by_id(sale_id).cashier == ctx.user
         Sale.update(cashier=text).where(Sale.id == sale_id).execute()  # and raw, as in an old store
         request = sales.LineRequest("V", model.id, tariff.id, 1, 60, client.id)
-        kept = sales.pay_line(sale_id, request, PaymentInput("cash", 600000), today=DAY)
-        voided = sales.pay_line(sale_id, request, PaymentInput("cash", 550000), today=DAY)
-        sales.void_line(voided.line_id, _reason(text), by=text)
-        sales.close_sale(sale_id)
+        kept = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 600000))
+        voided = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 550000))
+        sales.void_line(ctx, voided.line_id, _reason(text), approval(ctx, "void"))
+        sales.close_sale(ctx, sale_id)
         settings = Settings(
             db=None,
             venue=VenueSettings(name=text, address=text, **LEGAL),
@@ -66,12 +70,13 @@ def print_everything(folder: Path, text: str, monkeypatch: pytest.MonkeyPatch) -
         )
         carnet = sales.sale_carnets(sale_id)[0]
         assert carnet.line_id == kept.line_id
-        printing.print_receipt(sale_id, settings)
-        printing.print_carnet(carnet.carnet_id, settings)
-        printing.print_invoice(sale_id, settings, today=DAY)
-        printing.reprint_receipt(sale_id, settings, _reason(text), by=text)
-        printing.reprint_billets(carnet.carnet_id, settings, _reason(text), 1, 2, by=text)
-        printing.print_invoice(sale_id, settings, reason=_reason(text), by=text, today=DAY)
+        printing.print_receipt(ctx, sale_id, settings)
+        printing.print_carnet(ctx, carnet.carnet_id, settings)
+        printing.print_invoice(ctx, sale_id, settings)
+        printing.reprint_receipt(ctx, sale_id, settings, _reason(text), approval(ctx, "reprint"))
+        again = approval(ctx, "reprint")
+        printing.reprint_billets(ctx, carnet.carnet_id, settings, _reason(text), again, 1, 2)
+        printing.print_invoice(ctx, sale_id, settings, reason=_reason(text), approval=again)
         previews = printing.preview_billets(carnet.carnet_id, settings)
         previews.append(printing.receipt_preview(sale_id, settings))
         history = [entry.summary for entry in printing.sale_history(sale_id)]
@@ -127,15 +132,12 @@ def test_the_layouts_guard_holds_whatever_the_caller_passes() -> None:
         assert not [ch for ch in preview if ch < " " and ch != "\n"]
 
 
-def test_refused_texts_are_refused_not_printed(tmp_path: Path) -> None:
+def test_refused_texts_are_refused_not_printed(tmp_path: Path, ctx) -> None:
     """A reason that is nothing once cleaned is no reason: refused, as an empty one."""
-    store.connect(str(tmp_path / "carnet.db"))
-    try:
-        with pytest.raises(DomainError) as refused:
-            printing.reprint_receipt(1, Settings(db=None, data_dir=tmp_path), "\x1b\x07\u202e")
-        assert refused.value.key == "err.print.reason_required"
-        with pytest.raises(DomainError) as refused:
-            sales.void_line(1, "\x00\x1d")
-        assert refused.value.key == "err.void.reason_required"
-    finally:
-        database.obj.close()
+    with pytest.raises(DomainError) as refused:
+        printing.reprint_receipt(ctx, 1, Settings(db=None, data_dir=tmp_path), "\x1b\x07\u202e",
+                                 approval(ctx, "reprint"))
+    assert refused.value.key == "err.print.reason_required"
+    with pytest.raises(DomainError) as refused:
+        sales.void_line(ctx, 1, "\x00\x1d", approval(ctx, "void"))
+    assert refused.value.key == "err.void.reason_required"

@@ -13,9 +13,11 @@ from collections.abc import Callable, Iterator
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.day import approval, counter_context
 from test_drill_payment import check_store
 
 from carnet_tui.domain.clients import ClientInput
+from carnet_tui.domain.context import Approval, Context
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import parse_amount
 from carnet_tui.domain.payment import PaymentInput
@@ -154,9 +156,29 @@ def outcome(call: Callable[[], object]) -> bool:
 class Store:
     def __init__(self, path: str, model_id: int, tariff_id: int) -> None:
         self.path, self.model_id, self.tariff_id = path, model_id, tariff_id
+        self._ctx: Context | None = None
+        self._yes: dict[str, Approval] = {}
 
     def bind(self) -> None:
         store.connect(self.path)
+
+    @property
+    def ctx(self) -> Context:
+        """A cashier signed in at the desk, its till open: signed in once for the whole module."""
+        if self._ctx is None:
+            self._ctx = counter_context()
+        return self._ctx
+
+    def yes(self, action: str) -> Approval:
+        """A responsable's approval of the cashier's ``action``, PIN typed once per action."""
+        if action not in self._yes:
+            self._yes[action] = approval(self.ctx, action)
+        return self._yes[action]
+
+    def approval_of(self, given: object, action: str) -> object:
+        """``by`` of the fields: None stands for a real approval; anything else is passed as is
+        (text, numbers, None-like objects): the service must refuse it."""
+        return self.yes(action) if given is None else given
 
 
 @pytest.fixture(scope="module", params=["sqlite", "pg"])
@@ -257,9 +279,12 @@ def _valid_fields(hostile_store: Store) -> dict[str, st.SearchStrategy[object]]:
     }
 
 
-def _attempt_line(kw: dict[str, object], tally: dict[str, int], poke: bool = True) -> None:
-    """Quote, pay, then void (or try to void) one line, and poke the sale's other entry points."""
-    sale_id = sales.open_sale() if kw["sale_id"] == "fresh" else kw["sale_id"]
+def _attempt_line(at: Store, kw: dict[str, object], tally: dict[str, int], poke: bool = True) -> None:
+    """Quote, pay, then void (or try to void) one line, and poke the sale's other entry points.
+    ``by`` is the void's approval: a responsable's (None) or a hostile object (refused)."""
+    ctx = at.ctx
+    void_ok = at.approval_of(kw["by"], "void")
+    sale_id = sales.open_sale(ctx) if kw["sale_id"] == "fresh" else kw["sale_id"]
     request = sales.LineRequest(
         kw["kind"],
         kw["model_id"],
@@ -271,21 +296,25 @@ def _attempt_line(kw: dict[str, object], tally: dict[str, int], poke: bool = Tru
     payment = PaymentInput(kw["method"], kw["tendered"], kw["cheque"], kw["reference"])  # type: ignore[arg-type]
     paid: list[sales.PaidLine] = []
     outcome(lambda: sales.quote(request))
-    if outcome(lambda: paid.append(sales.pay_line(sale_id, request, payment))):  # type: ignore[arg-type]
+    if outcome(lambda: paid.append(sales.pay_line(ctx, sale_id, request, payment))):  # type: ignore[arg-type]
         tally["paid"] += 1
         line = paid[0]
         assert line.payment.change_cents >= 0 and line.payment.amount_cents == line.total_cents
         assert len(line.carnet_numbers) == int(str(kw["quantity"]).strip())
-        outcome(lambda: sales.void_line(line.line_id, kw["reason"], kw["by"]))  # type: ignore[arg-type]
+        outcome(lambda: sales.void_line(ctx, line.line_id, kw["reason"], void_ok))  # type: ignore[arg-type]
     else:
         tally["refused"] += 1
-        outcome(lambda: sales.void_line(kw["sale_id"], kw["reason"], kw["by"]))  # type: ignore[arg-type]
+        outcome(lambda: sales.void_line(ctx, kw["sale_id"], kw["reason"], void_ok))  # type: ignore[arg-type]
     if not poke:
         return
-    for call in (sales.get_sale, sales.sale_carnets, sales.close_sale, sales.finalize_sale):
+    for call in (sales.get_sale, sales.sale_carnets):
         outcome(lambda call=call: call(sale_id))  # type: ignore[misc]
+    outcome(lambda: sales.close_sale(ctx, sale_id))  # type: ignore[arg-type]
+    # the unprinted carnets' approval: none or hostile (refused), then a responsable's (finalized)
+    outcome(lambda: sales.finalize_sale(ctx, sale_id, kw["by"]))  # type: ignore[arg-type]
+    outcome(lambda: sales.finalize_sale(ctx, sale_id, at.yes("finalize_unprinted")))  # type: ignore[arg-type]
     outcome(lambda: sales.carnet_status(kw["model_id"]))  # type: ignore[arg-type]
-    outcome(lambda: sales.open_sale(kw["by"]))  # type: ignore[arg-type]
+    outcome(lambda: sales.open_sale(ctx))
 
 
 EDGE_INTS: list[object] = [
@@ -374,7 +403,8 @@ def test_pay_and_void_refuse_every_edge_value_of_each_field(hostile_store: Store
         methods = ["cash", "cheque"] if name in ("tendered", "cheque") else [base["method"]]
         for method in methods:
             for value in edges:
-                _attempt_line({**base, "method": method, name: value}, tally, poke=name == "sale_id")
+                _attempt_line(hostile_store, {**base, "method": method, name: value}, tally,
+                              poke=name == "sale_id")
     assert tally["paid"] and tally["refused"], tally
     store.close()
     check_store(hostile_store.path)
@@ -402,7 +432,7 @@ def test_pay_and_void_take_any_line_request_and_payment(hostile_store: Store) ->
             name: data.draw(hostile.get(name, hostile_value) if name in broken else strategy, label=name)
             for name, strategy in valid.items()
         }
-        _attempt_line(kw, tally)
+        _attempt_line(hostile_store, kw, tally)
 
     run()
     assert tally["paid"] >= 10 and tally["refused"] >= 10, tally
@@ -496,13 +526,14 @@ def test_printing_entry_points_take_any_ids_ranges_and_reasons(
     from carnet_tui.settings import PrinterSettings, Settings
 
     hostile_store.bind()
+    ctx = hostile_store.ctx
     folder = tmp_path_factory.mktemp("printer")
     settings = Settings(printer=PrinterSettings(url=f"file:{folder / 'out.bin'}"), data_dir=folder)
-    sale_id = sales.open_sale()
+    sale_id = sales.open_sale(ctx)
     request = sales.LineRequest("V", hostile_store.model_id, hostile_store.tariff_id, 2, 60)
-    sales.pay_line(sale_id, request, PaymentInput("card"))
-    carnets = sales.close_sale(sale_id)
-    printing.print_carnet(carnets[0].carnet_id, settings)  # the first carnet printed, the second not
+    sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
+    carnets = sales.close_sale(ctx, sale_id)
+    printing.print_carnet(ctx, carnets[0].carnet_id, settings)  # the first carnet printed, the second not
     valid_carnet = st.sampled_from([c.carnet_id for c in carnets])
     bound = st.one_of(st.none(), st.integers(-2, 17), st.sampled_from(["", " 3 ", "15", "abc", "1-3"]))
 
@@ -518,14 +549,16 @@ def test_printing_entry_points_take_any_ids_ranges_and_reasons(
     def run(
         carnet_id: object, sale: object, reason: str, first: object, last: object, by: str | None
     ) -> None:
+        # ``by``: the reprints' approval, a responsable's (None) or a hostile object
+        yes = hostile_store.approval_of(by, "reprint")
         outcome(lambda: printing.check_range(first, last, 15))
-        outcome(lambda: printing.reprint_billets(carnet_id, settings, reason, first, last, by))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_carnet(carnet_id, settings))  # type: ignore[arg-type]
+        outcome(lambda: printing.reprint_billets(ctx, carnet_id, settings, reason, yes, first, last))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_carnet(ctx, carnet_id, settings))  # type: ignore[arg-type]
         outcome(lambda: printing.preview_billets(carnet_id, settings))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
-        outcome(lambda: printing.reprint_receipt(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_receipt(ctx, sale, settings, reason, yes))  # type: ignore[arg-type]
+        outcome(lambda: printing.reprint_receipt(ctx, sale, settings, reason, yes))  # type: ignore[arg-type]
         outcome(lambda: printing.receipt_preview(sale, settings))  # type: ignore[arg-type]
-        outcome(lambda: printing.print_invoice(sale, settings, reason, by))  # type: ignore[arg-type]
+        outcome(lambda: printing.print_invoice(ctx, sale, settings, reason, yes))  # type: ignore[arg-type]
         outcome(lambda: printing.sale_history(sale))  # type: ignore[arg-type]
 
     run()

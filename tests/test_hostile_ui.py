@@ -8,7 +8,7 @@ sales and carnets tables, each sale's history dialog.
 
 ``test_a_sale_…`` then takes the texts, as a terminal delivers them (typed fields get a paste),
 through every field that holds one value: the venue's name and address (Settings), the cashier
-(CARNET_CASHIER), a client created with F3, the search, the void reason, the reprint reasons, the
+(a user's name), a client created with F3, the search, the void reason, the reprint reasons, the
 history's filter; and through the whole flow: payment dialog, sold table, F6 with the receipt and
 the billets, F7 with the preview, the reprints, the invoice, the sale's history, F8, F5. Each run
 puts a group of texts, side by side, in each of those fields: 3 runs instead of 13.
@@ -24,8 +24,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from support.day import counter_context
 from test_print_support import parse
-from test_ui_support import MANUAL_DAY, demo_settings, make_app, settle, type_text, wait_until
+from test_ui_support import demo_settings, make_app, settle, type_text, wait_until
 from textual import events
 from textual.widgets import DataTable, OptionList, Static
 
@@ -72,16 +73,17 @@ def hostile_store(tmp_path):
     client, a model (2 billets) and its tariff, and a finalized sale by that cashier, with a voided
     line and a reprint whose reasons and author are the text."""
     for settings in demo_settings(tmp_path):
+        ctx = counter_context()
         Counter.insert(name="sale", value=814).on_conflict_replace().execute()
         for index, text in enumerate(HOSTILE_TEXTS):
             client = Client.create(name=text, phone=phone(index), beneficiary_type="V")
             clients.index_client(client.id, text, client.phone, "")
             model = CarnetModel.create(name=text, billets_count=2, validity_days=30, position=-100 + index)
             tariff = Tariff.create(model=model, label=text, price_cents=100000 + index)
-            sale_id = sales.open_sale("amina")
+            sale_id = sales.open_sale(ctx)
             request = sales.LineRequest("V", model.id, tariff.id, 1, 30, client.id)
-            sales.pay_line(sale_id, request, PaymentInput("cash", 200000), today=MANUAL_DAY)
-            voided = sales.pay_line(sale_id, request, PaymentInput("cash", 200000), today=MANUAL_DAY)
+            sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 200000))
+            voided = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 200000))
             SaleLine.update(voided=True).where(SaleLine.id == voided.line_id).execute()
             Void.create(line=voided.line_id, reason=text, voided_by=text)
             Sale.update(cashier=text, status="finalized").where(Sale.id == sale_id).execute()
@@ -210,11 +212,11 @@ async def test_a_sale_with_the_texts_in_every_field_shows_and_prints_them_as_dat
     text = " ".join(HOSTILE_TEXTS[index] for index in group)
     clean = clean_text(text)
     reason = text[:300]  # what a reason field takes (a longer paste is refused whole, with a bell)
-    monkeypatch.setenv("CARNET_CASHIER", text.replace("\x00", ""))
     venue = VenueSettings(name=text, address=text, **LEGAL)
     first = group[0]  # the line sold: its client, its model (moved to the top of the list) and tariff
     CarnetModel.update(position=-1000).where(CarnetModel.name == HOSTILE_TEXTS[first]).execute()
-    app = make_app(dataclasses.replace(hostile_store, venue=venue))
+    # the cashier signed in: a user named with the texts (a name holds 40 characters)
+    app = make_app(dataclasses.replace(hostile_store, venue=venue), name=clean[:40].strip())
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         check_screen(app, shown(text, 20))  # the venue, in the home screen's title

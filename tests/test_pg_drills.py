@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from support import pg
+from support.day import CHILD_CONTEXT
 from test_drill_payment import DESK, PAYER, _rows, _spawn, check_store, seed_catalog
 
 from carnet_tui.services import clients, demo
@@ -84,7 +85,7 @@ def test_kill_9_of_a_desk_mid_payment_leaves_each_line_whole_or_absent(pg_url: s
 
 # A desk paying lines while the server restarts: it hears "unreachable" through the busy hook (what
 # the counter shows), waits, and goes on; every line it was told is paid is in the store.
-RESTART_DESK = textwrap.dedent(
+RESTART_DESK = CHILD_CONTEXT + textwrap.dedent(
     """
     import sys
     from carnet_tui.domain.payment import PaymentInput
@@ -94,6 +95,7 @@ RESTART_DESK = textwrap.dedent(
 
     url, model_id, tariff_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     db.connect(url)
+    ctx = desk_context("Caisse 1")
 
     def hook(seconds):
         key = "busy.unreachable" if db.waiting_for() == "unreachable" else "busy.locked"
@@ -102,16 +104,16 @@ RESTART_DESK = textwrap.dedent(
     print("ready", flush=True)
     errors = 0
     with db.busy_hook(hook):
-        sale = sales.open_sale("desk")
+        sale = sales.open_sale(ctx)
         for n in range(int(sys.argv[4])):
             try:
-                line = sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
+                line = sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
                                       PaymentInput("card"))
                 print("paid", line.line_id, flush=True)
             except Exception as exc:
                 print("error", type(exc).__name__, exc, flush=True)
                 errors += 1
-        sales.close_sale(sale)
+        sales.close_sale(ctx, sale)
     print("done", errors, flush=True)
     """
 )

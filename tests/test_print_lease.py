@@ -18,6 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.day import approval
 from test_print_support import PtyPrinter, billet_numbers, manual_sale, parse, settings_for
 
 from carnet_tui.domain.errors import DomainError
@@ -36,6 +37,9 @@ from carnet_tui.settings import PrinterSettings, Settings
 
 print_lease.LEASE_S = {LEASE_S}
 db.connect(sys.argv[1])
+from datetime import date
+from carnet_tui.domain.context import Context, Role
+ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
 settings = Settings(printer=PrinterSettings(url=sys.argv[2], write_timeout_s=120), data_dir=Path(sys.argv[4]))
 
 def progress(done, total):
@@ -43,7 +47,7 @@ def progress(done, total):
         print("PAUSED", flush=True)
         sys.stdin.readline()
 
-printing.print_carnet(int(sys.argv[3]), settings, progress)
+printing.print_carnet(ctx, int(sys.argv[3]), settings, progress)
 print("FINISHED", flush=True)
 """
 
@@ -77,7 +81,7 @@ def _freeze_outside_a_transaction(pid: int, db_path: Path) -> None:
 
 
 def test_second_desk_is_refused_while_the_first_prints_then_takes_over_after_expiry(
-    manual_catalog, tmp_path, db_path, monkeypatch
+    manual_catalog, tmp_path, db_path, monkeypatch, ctx
 ):
     monkeypatch.setattr(print_lease, "LEASE_S", LEASE_S)
     sale_id = manual_sale(manual_catalog)
@@ -104,14 +108,15 @@ def test_second_desk_is_refused_while_the_first_prints_then_takes_over_after_exp
         while time.monotonic() < until:
             assert printing.unfinished_carnets() == []  # neither A's carnet nor the sale's next one
             with pytest.raises(DomainError) as refused:
-                printing.print_carnet(carnet.carnet_id, settings_b)
+                printing.print_carnet(ctx, carnet.carnet_id, settings_b)
             assert refused.value.key == "err.print.elsewhere"
             assert refused.value.message == (
                 "Le carnet N° 20191220-815 est en cours d'impression à un autre poste : "
                 "réessayez quand ce poste aura fini."
             )
             with pytest.raises(DomainError):
-                printing.reprint_billets(carnet.carnet_id, settings_b, "essai", 1, 2)
+                printing.reprint_billets(ctx, carnet.carnet_id, settings_b, "essai",
+                                         approval(ctx, "reprint"), 1, 2)
             time.sleep(0.2)
         assert PrintJournal.get_by_id(in_flight.id).status == "pending"  # not marked "interrupted"
         assert not out_b.exists() or out_b.read_bytes() == b""
@@ -121,7 +126,7 @@ def test_second_desk_is_refused_while_the_first_prints_then_takes_over_after_exp
         _wait(lambda: carnet.carnet_id in {c.carnet_id for c in printing.unfinished_carnets()},
               "A's carnet never offered after its lease expired", timeout=10 * LEASE_S)
         assert [c.number for c in printing.unfinished_carnets()] == [carnet.number, second.number]
-        printing.print_carnet(carnet.carnet_id, settings_b)  # B takes over
+        printing.print_carnet(ctx, carnet.carnet_id, settings_b)  # B takes over
         docs_b = parse(out_b.read_bytes())
         assert billet_numbers(docs_b) == _numbers(carnet.number, range(5, 16))
         assert [d.duplicate for d in docs_b] == [True] + [False] * 10  # billet 5 may be out at A
@@ -162,16 +167,16 @@ def test_a_lease_binds_until_it_expires_or_its_process_is_gone(manual_catalog):
     assert print_lease.binds(me, now + 30)  # another run of this very process
 
 
-def test_print_dialog_refuses_a_carnet_printed_at_another_desk(manual_catalog, tmp_path):
+def test_print_dialog_refuses_a_carnet_printed_at_another_desk(manual_catalog, tmp_path, ctx):
     """The refusal reaches the cashier in the print dialog's words (service level here)."""
     carnet = sales.sale_carnets(manual_sale(manual_catalog))[0]
     PrintLease.create(carnet=carnet.carnet_id, holder="desk-b:4242:beef", expires_at=time.time() + 30)
     assert printing.unfinished_carnets() == []
     with pytest.raises(DomainError) as refused:
-        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, f"file:{tmp_path / 'x.bin'}"))
+        printing.print_carnet(ctx, carnet.carnet_id, settings_for(tmp_path, f"file:{tmp_path / 'x.bin'}"))
     assert "en cours d'impression à un autre poste" in refused.value.message
     PrintLease.update(expires_at=time.time() - 1).execute()  # that desk died on another machine
-    printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, f"file:{tmp_path / 'x.bin'}"))
+    printing.print_carnet(ctx, carnet.carnet_id, settings_for(tmp_path, f"file:{tmp_path / 'x.bin'}"))
     assert sales.carnet_status(carnet.carnet_id).print_status == "printed"
     assert PrintLease.select().count() == 0
 
@@ -185,6 +190,6 @@ def test_a_schema_2_store_gets_the_lease_table(db_path):
     Setting.update(value="2").where(Setting.key == "schema_version").execute()
     store.close()
     database = store.connect(str(db_path))
-    assert store.schema_version(database) == store.SCHEMA_VERSION == 3
+    assert store.schema_version(database) == store.SCHEMA_VERSION  # migrated up to the latest
     assert database.table_exists("print_lease")
     store.close()

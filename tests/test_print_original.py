@@ -11,6 +11,7 @@ import textwrap
 import time
 
 import pytest
+from support.day import approval
 from test_print_support import manual_sale, settings_for
 
 from carnet_tui.domain.errors import DomainError
@@ -25,9 +26,12 @@ DESK = textwrap.dedent(
     from carnet_tui.store import db
     from carnet_tui.services import printing
     db.connect(sys.argv[1])
+    from datetime import date
+    from carnet_tui.domain.context import Context, Role
+    ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
     settings = Settings(printer=PrinterSettings(url=sys.argv[3], write_timeout_s=60),
                         data_dir=Path(sys.argv[4]))
-    printing.print_receipt(int(sys.argv[2]), settings)
+    printing.print_receipt(ctx, int(sys.argv[2]), settings)
     """
 )
 
@@ -38,7 +42,7 @@ def _details(db_path) -> list[str]:
 
 
 def test_killed_while_sending_the_original_then_the_next_print_says_duplicata(
-    manual_catalog, tmp_path, db_path
+    manual_catalog, tmp_path, db_path, ctx
 ):
     sale_id = manual_sale(manual_catalog)
     store.close()
@@ -70,6 +74,9 @@ def test_killed_while_sending_the_original_then_the_next_print_says_duplicata(
     store.connect(str(db_path))
     out = tmp_path / "after.bin"
     with pytest.raises(DomainError):  # a DUPLICATA needs its reason
-        printing.print_receipt(sale_id, settings_for(tmp_path, f"file:{out}"))
-    assert printing.print_receipt(sale_id, settings_for(tmp_path, f"file:{out}"), reason="coupure")
+        printing.print_receipt(ctx, sale_id, settings_for(tmp_path, f"file:{out}"))
+    with pytest.raises(DomainError):  # and a responsable's approval
+        printing.print_receipt(ctx, sale_id, settings_for(tmp_path, f"file:{out}"), reason="coupure")
+    assert printing.print_receipt(ctx, sale_id, settings_for(tmp_path, f"file:{out}"), reason="coupure",
+                                  approval=approval(ctx, "reprint"))
     assert "DUPLICATA" in out.read_bytes().decode("cp858")

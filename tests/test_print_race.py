@@ -24,9 +24,12 @@ DESK = textwrap.dedent(
     from carnet_tui.store import db
     from carnet_tui.services import printing
     db.connect(sys.argv[1])
+    from datetime import date
+    from carnet_tui.domain.context import Context, Role
+    ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
     out = Path(sys.argv[3])
     settings = Settings(printer=PrinterSettings(url=f"file:{out}"), data_dir=out.parent)
-    printing.print_carnet(int(sys.argv[2]), settings)
+    printing.print_carnet(ctx, int(sys.argv[2]), settings)
     """
 )
 
@@ -57,7 +60,7 @@ def test_two_desks_on_one_carnet_never_print_an_original_twice(manual_catalog, t
     assert sales.carnet_status(carnet.carnet_id).print_status == "printed"
 
 
-def test_a_stale_list_of_billets_prints_nothing_already_sent(manual_catalog, tmp_path):
+def test_a_stale_list_of_billets_prints_nothing_already_sent(manual_catalog, tmp_path, ctx):
     """Two threads of one desk (a retry pressed twice): the second waits, then finds all sent."""
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
@@ -69,7 +72,7 @@ def test_a_stale_list_of_billets_prints_nothing_already_sent(manual_catalog, tmp
     def desk() -> None:
         try:
             start.wait()
-            printing.print_carnet(carnet.carnet_id, settings)
+            printing.print_carnet(ctx, carnet.carnet_id, settings)
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
 

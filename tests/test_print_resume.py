@@ -30,6 +30,9 @@ from carnet_tui.services import printing
 from carnet_tui.settings import PrinterSettings, Settings
 
 db.connect(sys.argv[1])
+from datetime import date
+from carnet_tui.domain.context import Context, Role
+ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
 settings = Settings(printer=PrinterSettings(url=sys.argv[2], write_timeout_s=120), data_dir=Path(sys.argv[3]))
 
 def progress(done, total):
@@ -38,7 +41,7 @@ def progress(done, total):
         sys.stdin.readline()
 
 for carnet_id in sys.argv[4:]:
-    printing.print_carnet(int(carnet_id), settings, progress)
+    printing.print_carnet(ctx, int(carnet_id), settings, progress)
 """
 
 
@@ -70,7 +73,7 @@ def kill_mid_first_carnet(db_path: str, carnet_ids: list[int], tmp_path: Path) -
         printer.close()
 
 
-def test_kill_9_mid_carnet_then_both_carnets_offered_and_printed(manual_catalog, tmp_path, db_path):
+def test_kill_9_mid_carnet_then_both_carnets_offered_and_printed(manual_catalog, tmp_path, db_path, ctx):
     sale_id = manual_sale(manual_catalog)
     first, second = sales.sale_carnets(sale_id)
     out = kill_mid_first_carnet(str(db_path), [first.carnet_id, second.carnet_id], tmp_path)
@@ -83,7 +86,7 @@ def test_kill_9_mid_carnet_then_both_carnets_offered_and_printed(manual_catalog,
     ]
     path = tmp_path / "resumed.bin"
     for carnet in offered:
-        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, f"file:{path}"))
+        printing.print_carnet(ctx, carnet.carnet_id, settings_for(tmp_path, f"file:{path}"))
     docs = parse(path.read_bytes())
     assert billet_numbers(docs) == [f"20191220-815-{k:03d}" for k in range(5, 16)] + [
         f"20191220-815A-{k:03d}" for k in range(1, 16)
@@ -143,7 +146,7 @@ async def test_start_up_offer_names_each_carnet_and_the_billets_left(ui_settings
     assert printing.unfinished_carnets() == []
 
 
-async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings) -> None:
+async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings, ctx) -> None:
     from test_ui_support import make_app, wait_until
 
     from carnet_tui.domain.payment import PaymentInput
@@ -152,9 +155,9 @@ async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings) 
 
     model = CarnetModel.get(CarnetModel.name == "Carnet 15 entrées")
     tariff = Tariff.select().where(Tariff.model == model).first()
-    sale_id = sales.open_sale("amina")
-    sales.pay_line(sale_id, sales.LineRequest("V", model.id, tariff.id, 10, 60), PaymentInput("card"))
-    sales.close_sale(sale_id)  # then the till died before printing anything
+    sale_id = sales.open_sale(ctx)
+    sales.pay_line(ctx, sale_id, sales.LineRequest("V", model.id, tariff.id, 10, 60), PaymentInput("card"))
+    sales.close_sale(ctx, sale_id)  # then the till died before printing anything
 
     app = make_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:

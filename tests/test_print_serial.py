@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
+from support.day import counter_context
 from test_print_support import PtyPrinter, billet_numbers, manual_sale, parse, settings_for
 
 from carnet_tui.services import printing, sales
@@ -39,14 +40,14 @@ def printer():
     device.close()
 
 
-def test_two_carnets_come_out_in_order_with_validity_and_qr(manual_catalog, tmp_path, printer):
+def test_two_carnets_come_out_in_order_with_validity_and_qr(manual_catalog, tmp_path, printer, ctx):
     sale_id = manual_sale(manual_catalog)
     settings = settings_for(tmp_path, printer.url)
     progress: list[tuple[int, int]] = []
     carnets = sales.sale_carnets(sale_id)
     assert [c.number for c in carnets] == ["20191220-815", "20191220-815A"]
     for carnet in carnets:
-        printing.print_carnet(carnet.carnet_id, settings, lambda k, n: progress.append((k, n)))
+        printing.print_carnet(ctx, carnet.carnet_id, settings, lambda k, n: progress.append((k, n)))
     printer.wait_for_cuts(30)
     docs = parse(printer.received())
     expected = _numbers("20191220-815", range(1, 16)) + _numbers("20191220-815A", range(1, 16))
@@ -67,16 +68,17 @@ def test_two_carnets_come_out_in_order_with_validity_and_qr(manual_catalog, tmp_
     assert printing.unfinished_carnets() == []
     # printing a finished carnet again prints nothing (reprints are a separate, logged action)
     before = len(printer.received())
-    printing.print_carnet(carnets[0].carnet_id, settings)
+    printing.print_carnet(ctx, carnets[0].carnet_id, settings)
     time.sleep(0.2)
     assert len(printer.received()) == before
 
 
 def _resume_and_check(carnet, tmp_path, sent_before: int) -> list:
     """Resume on a fresh line; the billets that come out are exactly those not confirmed sent."""
+    ctx = counter_context()
     fresh = PtyPrinter()
     try:
-        printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, fresh.url))
+        printing.print_carnet(ctx, carnet.carnet_id, settings_for(tmp_path, fresh.url))
         fresh.wait_for_cuts(15 - sent_before)
         docs = parse(fresh.received())
     finally:
@@ -86,7 +88,9 @@ def _resume_and_check(carnet, tmp_path, sent_before: int) -> list:
 
 
 @pytest.mark.parametrize("fault", ["stops_reading", "unplugged"])
-def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog, tmp_path, printer, fault):
+def test_fault_mid_carnet_then_resume_prints_only_missing_billets(
+    manual_catalog, tmp_path, printer, fault, ctx
+):
     sale_id = manual_sale(manual_catalog)
     carnet = sales.sale_carnets(sale_id)[0]
     settings = settings_for(tmp_path, printer.url, write_timeout=0.5)
@@ -97,7 +101,7 @@ def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog
             printer.stop_reading() if fault == "stops_reading" else printer.unplug()
 
     with pytest.raises(printing.PrinterError) as caught:
-        printing.print_carnet(carnet.carnet_id, settings, progress)
+        printing.print_carnet(ctx, carnet.carnet_id, settings, progress)
     error = caught.value
     assert error.kind == ("timeout" if fault == "stops_reading" else "unplugged")
     assert error.message.startswith("L'imprimante")
@@ -122,7 +126,7 @@ def test_fault_mid_carnet_then_resume_prints_only_missing_billets(manual_catalog
     other = sales.sale_carnets(sale_id)[1]
     fresh = PtyPrinter()
     try:
-        printing.print_carnet(other.carnet_id, settings_for(tmp_path, fresh.url))
+        printing.print_carnet(ctx, other.carnet_id, settings_for(tmp_path, fresh.url))
         fresh.wait_for_cuts(15)
         assert billet_numbers(parse(fresh.received())) == _numbers("20191220-815A", range(1, 16))
     finally:
@@ -137,6 +141,9 @@ from carnet_tui.services import printing
 from carnet_tui.settings import PrinterSettings, Settings
 
 db.connect(sys.argv[1])
+from datetime import date
+from carnet_tui.domain.context import Context, Role
+ctx = Context(1, "amina", Role.CAISSIER, "Caisse 1", date(2019, 12, 20), 1)  # the desk's cashier
 settings = Settings(printer=PrinterSettings(url=sys.argv[2], write_timeout_s=120), data_dir=Path(sys.argv[4]))
 
 def progress(done, total):
@@ -144,7 +151,7 @@ def progress(done, total):
         print("PAUSED", flush=True)
         sys.stdin.readline()
 
-printing.print_carnet(int(sys.argv[3]), settings, progress)
+printing.print_carnet(ctx, int(sys.argv[3]), settings, progress)
 print("FINISHED", flush=True)
 """
 
@@ -188,14 +195,14 @@ def test_killed_mid_carnet_then_resume(manual_catalog, tmp_path, db_path, printe
     assert Carnet.get_by_id(carnet.carnet_id).number == "20191220-815A"
 
 
-def test_printer_that_says_no_paper_prints_nothing(manual_catalog, tmp_path):
+def test_printer_that_says_no_paper_prints_nothing(manual_catalog, tmp_path, ctx):
     # a real printer answers DLE EOT 1 with 0x12 (online) and DLE EOT 4 with 0x72 (paper end)
     device = PtyPrinter(answers={b"\x10\x04\x01": b"\x12", b"\x10\x04\x04": b"\x72"})
     try:
         sale_id = manual_sale(manual_catalog)
         carnet = sales.sale_carnets(sale_id)[0]
         with pytest.raises(printing.PrinterError) as caught:
-            printing.print_carnet(carnet.carnet_id, settings_for(tmp_path, device.url))
+            printing.print_carnet(ctx, carnet.carnet_id, settings_for(tmp_path, device.url))
         assert caught.value.kind == "no_paper" and "papier" in caught.value.message
         assert _states(carnet.carnet_id) == ["unprinted"] * 15
         assert parse(device.received()) == []

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from support.day import counter_context
 from support.venue import LEGAL_VENUE
 
 from carnet_tui.domain.clients import ClientInput
@@ -33,13 +34,14 @@ BILLET_LINE = re.compile(r"(\d{8}-\d+[A-Z]*-\d{3})\s+(\d+)/(\d+)")
 
 def manual_sale(catalog, client_name: str = "Karim Benjelloun", quantity: int = 2) -> int:
     """Sale 815 of 20/12/2019: 2 carnets of 15 billets (…-815 and …-815A), paid cash, closed."""
+    ctx = counter_context()
     if not Counter.get_or_none(Counter.name == "sale"):
         Counter.create(name="sale", value=814)
     client = clients.create_client(ClientInput(client_name, "V", "0661000000"))
-    sale_id = sales.open_sale("amina")
+    sale_id = sales.open_sale(ctx)
     request = sales.LineRequest("V", catalog.model_id, catalog.visitor_tariff_id, quantity, 60, client.id)
-    sales.pay_line(sale_id, request, PaymentInput("cash", 1200000 * quantity // 2), today=DAY)
-    sales.close_sale(sale_id)
+    sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 1200000 * quantity // 2))
+    sales.close_sale(ctx, sale_id)
     return sale_id
 
 

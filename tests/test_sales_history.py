@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from support.day import approval, counter_context
 
 from carnet_tui.domain.payment import PaymentInput
 from carnet_tui.services import sales
@@ -24,18 +25,19 @@ def _line(cat, quantity="2"):
 @pytest.fixture
 def three_sales(manual_catalog):
     """Sales 815 (2 carnets, closed, carnet 815 printed), 816 (1 carnet, line voided), 817 (open)."""
+    ctx = counter_context()
     Counter.create(name="sale", value=814)
-    first = sales.open_sale("amina")
-    sales.pay_line(first, _line(manual_catalog), PaymentInput("cash", 1100000), today=DAY)
-    sales.close_sale(first)
+    first = sales.open_sale(ctx)
+    sales.pay_line(ctx, first, _line(manual_catalog), PaymentInput("cash", 1100000))
+    sales.close_sale(ctx, first)
     carnet = sales.sale_carnets(first)[0]
     Billet.update(print_state="sent").where(Billet.carnet == carnet.carnet_id).execute()
-    second = sales.open_sale("karim")
-    paid = sales.pay_line(second, _line(manual_catalog, "1"), PaymentInput("card"), today=DAY)
-    sales.void_line(paid.line_id, "erreur de tarif")
-    third = sales.open_sale("amina")
-    sales.pay_line(third, _line(manual_catalog, "1"), PaymentInput("card"), today=DAY)
-    sales.open_sale()  # no paid line: no number, not listed
+    second = sales.open_sale(ctx)
+    paid = sales.pay_line(ctx, second, _line(manual_catalog, "1"), PaymentInput("card"))
+    sales.void_line(ctx, paid.line_id, "erreur de tarif", approval(ctx, "void"))
+    third = sales.open_sale(ctx)
+    sales.pay_line(ctx, third, _line(manual_catalog, "1"), PaymentInput("card"))
+    sales.open_sale(ctx)  # no paid line: no number, not listed
     return first, second, third
 
 

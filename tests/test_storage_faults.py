@@ -18,6 +18,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from support.day import CHILD_CONTEXT, counter_context
 from support.storage import damage_middle, damage_table, fill_disk, integrity, rows, small_disk
 
 from carnet_tui.domain.clients import ClientInput
@@ -32,9 +33,10 @@ GONE = "Le fichier de la base a disparu ou a été remplacé : rien n'a été en
 
 
 def _pay(catalog, quantity: int = 1) -> int:
-    sale_id = sales.open_sale("amina")
+    ctx = counter_context()
+    sale_id = sales.open_sale(ctx)
     request = sales.LineRequest("V", catalog.model_id, catalog.visitor_tariff_id, quantity, 60)
-    sales.pay_line(sale_id, request, PaymentInput("card"), today=DAY)
+    sales.pay_line(ctx, sale_id, request, PaymentInput("card"))
     return sale_id
 
 
@@ -87,7 +89,7 @@ def test_a_deleted_file_refuses_every_write_and_is_never_recreated(manual_catalo
     assert rows(db_path, "sale_line") == 1 and rows(db_path, "client") == 0 and rows(db_path, "billet") == 15
 
 
-def test_a_replaced_file_is_refused_and_neither_file_changes(manual_catalog, db_path, tmp_path):
+def test_a_replaced_file_is_refused_and_neither_file_changes(manual_catalog, db_path, tmp_path, ctx):
     _pay(manual_catalog)
     aside = tmp_path / "moved.db"
     os.rename(db_path, aside)
@@ -95,7 +97,7 @@ def test_a_replaced_file_is_refused_and_neither_file_changes(manual_catalog, db_
     before = db_path.read_bytes()
 
     _refused("err.db.gone", lambda: _pay(manual_catalog))
-    _refused("err.db.gone", lambda: sales.open_sale("amina"))
+    _refused("err.db.gone", lambda: sales.open_sale(ctx))
     failed = _read_in_a_new_thread(lambda: SaleLine.select().count())
     assert isinstance(failed, DomainError) and failed.key == "err.db.gone"
 
@@ -190,7 +192,7 @@ def manual_catalog_on_small_disk():
             store.close()
 
 
-IO_ERROR = textwrap.dedent(
+IO_ERROR = CHILD_CONTEXT + textwrap.dedent(
     """
     import os, resource, signal, sys
     from datetime import date
@@ -200,15 +202,16 @@ IO_ERROR = textwrap.dedent(
     from carnet_tui.store import db
     path, model_id, tariff_id = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
     db.connect(path)
+    ctx = desk_context("Caisse 1")
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the kernel then says EFBIG: a write error
     limit = max(os.path.getsize(path), os.path.getsize(path + "-wal")) + 4096
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.RLIM_INFINITY))
     paid = 0
     try:
         for _ in range(200):
-            sale = sales.open_sale("amina")
-            sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 1, 60), PaymentInput("card"),
-                           today=date(2019, 12, 20))
+            sale = sales.open_sale(ctx)
+            sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60),
+                           PaymentInput("card"))
             paid += 1
     except DomainError as exc:
         print(paid, exc.key, exc.message, sep="|")

@@ -10,6 +10,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from support.day import CHILD_CONTEXT
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.store import db as store
@@ -124,19 +125,19 @@ def test_any_other_storage_error_is_a_french_refusal_with_sqlite_words(connected
     assert Client.select().count() == 0
 
 
-PAYER = textwrap.dedent(
+PAYER = CHILD_CONTEXT + textwrap.dedent(
     """
-    import sys
+    import os, sys
     from datetime import date
     from carnet_tui.store import db
     from carnet_tui.services import sales
     from carnet_tui.domain.payment import PaymentInput
     db.connect(sys.argv[1])
+    ctx = desk_context(f"Caisse {os.getpid()}")
     model_id, tariff_id, lines = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     for _ in range(lines):
-        sale = sales.open_sale()
-        sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 2, 60), PaymentInput("card"),
-                       today=date(2019, 12, 20))
+        sale = sales.open_sale(ctx)
+        sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 2, 60), PaymentInput("card"))
     print("ok")
     """
 )

@@ -24,11 +24,11 @@ from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.screens.sale import SaleScreen
 
 SIZE = (80, 24)
+CASHIER = "amina"  # the history shows who sold: a responsable here (voids, reprints self-approved)
 
 
 @pytest.fixture
-def ui_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CARNET_CASHIER", "amina")
+def ui_settings(tmp_path):
     yield from demo_settings(tmp_path)
 
 
@@ -57,7 +57,7 @@ async def test_history_finds_815_and_reprints_billets_3_to_5_of_815A(ui_settings
     out = tmp_path / "out.bin"
     settings = dataclasses.replace(ui_settings, printer=dataclasses.replace(ui_settings.printer,
                                                                              url=f"file:{out}"))
-    app = make_app(settings)
+    app = make_app(settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await sell_print_and_finalize(pilot)
         await pilot.press("f5")
@@ -113,7 +113,7 @@ async def test_history_finds_815_and_reprints_billets_3_to_5_of_815A(ui_settings
 
 
 async def test_history_from_home_filters_and_goes_back(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await sell_print_and_finalize(pilot)
         await pilot.press("escape")

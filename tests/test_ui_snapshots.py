@@ -15,16 +15,16 @@ from carnet_tui.ui.screens.history import HistoryScreen
 from carnet_tui.ui.screens.sale import SaleScreen
 
 SIZE = (80, 24)
+CASHIER = "amina"  # the history shows who sold: a responsable here (voids, reprints self-approved)
 
 
 @pytest.fixture
-def ui_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CARNET_CASHIER", "amina")  # the history shows the cashier: not the machine's user
+def ui_settings(tmp_path):
     yield from demo_settings(tmp_path)
 
 
 def test_home_screen(snap_compare, ui_settings) -> None:
-    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=settle)
+    assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=settle)
 
 
 def test_sale_window_with_two_carnets(snap_compare, ui_settings) -> None:
@@ -33,7 +33,7 @@ def test_sale_window_with_two_carnets(snap_compare, ui_settings) -> None:
         await pick_manual_line(pilot, "2")
         await pay_cash(pilot, "12000")
 
-    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)
 
 
 def test_payment_dialog(snap_compare, ui_settings) -> None:
@@ -43,7 +43,7 @@ def test_payment_dialog(snap_compare, ui_settings) -> None:
         await pilot.press("f4", "1", "2", "0", "0", "0")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, PaymentDialog))
 
-    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)
 
 
 def test_print_dialog(snap_compare, ui_settings) -> None:
@@ -54,7 +54,7 @@ def test_print_dialog(snap_compare, ui_settings) -> None:
         await pilot.press("f6")
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, PrintCarnetDialog))
 
-    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)
 
 
 def test_print_dialog_printing(snap_compare, ui_settings) -> None:
@@ -85,7 +85,7 @@ def test_print_dialog_printing(snap_compare, ui_settings) -> None:
         await wait_until(pilot, lambda: pilot.app.screen.state == "failed")
         await settle(pilot)
 
-    assert snap_compare(make_app(settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)
 
 
 def test_sales_history(snap_compare, ui_settings) -> None:
@@ -107,4 +107,4 @@ def test_sales_history(snap_compare, ui_settings) -> None:
         await pilot.press("tab")  # the sales table has the focus
         await settle(pilot)
 
-    assert snap_compare(make_app(ui_settings), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(make_app(ui_settings, name=CASHIER), terminal_size=SIZE, run_before=run_before)

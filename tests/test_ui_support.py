@@ -7,10 +7,12 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
+from support.day import counter_context
 from support.venue import LEGAL_VENUE
 from textual.pilot import Pilot
 from textual.widgets import Static
 
+from carnet_tui.domain.context import Role
 from carnet_tui.services import demo
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
@@ -33,10 +35,14 @@ def demo_settings(tmp_path: Path) -> Iterator[Settings]:
     database.obj.close()
 
 
-def make_app(settings: Settings):
+def make_app(settings: Settings, role: Role = Role.RESPONSABLE, name: str | None = None,
+             open_till: bool = True):
+    """The app at the counter: someone of ``role`` signed in at the desk on ``MANUAL_DAY``, its till
+    open. A responsable by default: voids and reprints self-approve, no approval dialog between."""
     from carnet_tui.ui.app import CarnetApp
 
-    return CarnetApp(settings, today=MANUAL_DAY)
+    context = counter_context(role=role, today=MANUAL_DAY, name=name, open_till=open_till)
+    return CarnetApp(settings, today=MANUAL_DAY, context=context)
 
 
 def text_of(app, selector: str) -> str:

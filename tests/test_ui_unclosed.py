@@ -29,11 +29,11 @@ from carnet_tui.ui.screens.sale import SaleScreen
 from carnet_tui.ui.screens.unclosed import LeaveSaleDialog, YesNoNow
 
 SIZE = (80, 24)
+CASHIER = "amina"  # the offer is for the sales the signed-in cashier opened
 
 
 @pytest.fixture
-def ui_settings(tmp_path, monkeypatch):
-    monkeypatch.setenv("CARNET_CASHIER", "amina")  # the offer is for the same cashier name
+def ui_settings(tmp_path):
     out = tmp_path / "out.bin"
     for settings in demo_settings(tmp_path):  # its clean-up runs once the test is over
         yield dataclasses.replace(settings, printer=dataclasses.replace(settings.printer, url=f"file:{out}"))
@@ -65,7 +65,7 @@ async def print_both(pilot) -> None:
 
 # --------------------------------------------------------------------------- a line is paid once
 async def test_f4_enter_f4_enter_pays_one_line(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -93,7 +93,7 @@ async def test_f4_enter_f4_enter_pays_one_line(ui_settings) -> None:
 
 
 async def test_empty_tendered_is_refused_and_exact_cash_is_f9(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -114,7 +114,7 @@ async def test_empty_tendered_is_refused_and_exact_cash_is_f9(ui_settings) -> No
 
 
 async def test_the_window_shows_the_sale_total(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -134,7 +134,7 @@ async def test_the_window_shows_the_sale_total(ui_settings) -> None:
 
 # --------------------------------------------------------------------------- leaving a paid sale
 async def test_ctrl_q_asks_plus_tard_quits_next_start_offers_and_f6_prints(ui_settings, tmp_path) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -149,7 +149,7 @@ async def test_ctrl_q_asks_plus_tard_quits_next_start_offers_and_f6_prints(ui_se
         await wait_until(pilot, lambda: app._exit_renderables is not None and not app.is_running)
     assert Sale.get().status == "open" and Sale.get().number == 815
 
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, YesNoNow))
         assert "La vente N° 815 du 20/12/2019 (2 carnets, 11 000,00 DH) n'est pas clôturée" in question(app)
@@ -164,7 +164,7 @@ async def test_ctrl_q_asks_plus_tard_quits_next_start_offers_and_f6_prints(ui_se
     out = printed(tmp_path)
     assert "TICKET DE CAISSE" in out and "20191220-815-015" in out and "20191220-815A-015" in out
     assert "DUPLICATA" not in out
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:  # closed now: nothing is offered
         await settle(pilot)
         await pilot.pause(0.2)
@@ -172,7 +172,7 @@ async def test_ctrl_q_asks_plus_tard_quits_next_start_offers_and_f6_prints(ui_se
 
 
 async def test_escape_to_home_asks_and_the_window_keeps_the_sale(ui_settings, tmp_path) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -203,7 +203,7 @@ async def test_escape_to_home_asks_and_the_window_keeps_the_sale(ui_settings, tm
 
 
 async def test_f8_on_an_open_sale_asks_plus_tard_sets_it_aside_and_alt_a_offers_it(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -232,7 +232,7 @@ async def test_f8_on_an_open_sale_asks_plus_tard_sets_it_aside_and_alt_a_offers_
 
 
 async def test_keys_typed_before_a_question_do_not_answer_it(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -251,7 +251,7 @@ async def test_keys_typed_before_a_question_do_not_answer_it(ui_settings) -> Non
 
 # --------------------------------------------------------------------------- F8 with a "Non" carnet
 async def test_f8_with_an_unprinted_carnet_asks_default_no(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -278,7 +278,7 @@ async def test_f8_with_an_unprinted_carnet_asks_default_no(ui_settings) -> None:
 
 # --------------------------------------------------------------------------- the history
 async def test_history_f7_takes_up_an_open_sale_and_f6_prints_it(ui_settings, tmp_path) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -308,7 +308,7 @@ async def test_history_f7_takes_up_an_open_sale_and_f6_prints_it(ui_settings, tm
 
 
 async def test_void_reason_who_and_when_are_in_the_sale_history(ui_settings) -> None:
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
@@ -327,17 +327,15 @@ async def test_void_reason_who_and_when_are_in_the_sale_history(ui_settings) -> 
     assert (entry.what, entry.by, entry.reason) == ("void", "amina", "erreur de tarif")
 
 
-async def test_another_cashiers_sale_is_not_offered_but_the_history_takes_it_up(ui_settings,
-                                                                                 monkeypatch) -> None:
-    app = make_app(ui_settings)
+async def test_another_cashiers_sale_is_not_offered_but_the_history_takes_it_up(ui_settings) -> None:
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "2")
         await pay_cash(pilot, "")
         await pilot.press("ctrl+q", "p")
         await wait_until(pilot, lambda: not app.is_running)
-    monkeypatch.setenv("CARNET_CASHIER", "karim")
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name="karim")  # another responsable signed in at the desk
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("alt+a")
@@ -365,7 +363,7 @@ async def test_at_start_the_unfinished_prints_are_asked_first_then_the_open_sale
 
     from carnet_tui.store.models import Carnet
 
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)  # 815: closed, its carnet left at billet 6 of 15 (a crash)
         await pick_manual_line(pilot, "1")
@@ -385,7 +383,7 @@ async def test_at_start_the_unfinished_prints_are_asked_first_then_the_open_sale
     carnet = Carnet.get(Carnet.number == "20191220-815")
     Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
 
-    app = make_app(ui_settings)
+    app = make_app(ui_settings, name=CASHIER)
     async with app.run_test(size=SIZE) as pilot:
         await wait_until(pilot, lambda: isinstance(app.screen, ModalScreen))
         assert not isinstance(app.screen, YesNoNow)  # the unfinished prints' question comes first

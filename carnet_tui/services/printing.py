@@ -10,15 +10,22 @@ The journal, and the rule a cashier and a manager can rely on:
   can tell. It is therefore printed again **marked DUPLICATA**, logged in the sale's history
   ("reprise après incident") and then set ``sent``. So: **a billet number never comes out twice
   without DUPLICATA on the second copy**, and a billet without DUPLICATA is always the first copy.
-- Reprints of billets are always DUPLICATA, need a reason, are logged before their bytes leave,
-  and are refused for a billet never printed (print the carnet first: an original must exist).
+- Reprints of billets are always DUPLICATA, need a reason and a responsable's approval
+  (``reprint``), are logged before their bytes leave (both names, in the sale's history and the
+  journal), and are refused for a billet never printed (print the carnet first: an original must
+  exist).
 - Receipt and invoice: the original is journaled like a billet: "original non confirmé" before
   its bytes leave, "original" once the printer took them, "original en échec" on a known failure
   (a torn ticket is no document: the next attempt prints the original again). After a crash the
   row stays unconfirmed and the next print is a DUPLICATA. Every later print is DUPLICATA, needs
-  a reason, is logged first. The invoice number is allocated with the Invoice row in
-  one transaction at the first print request, per year of issue, gap-free (F2026-00001).
+  a reason and a responsable's approval, is logged first. The invoice number is allocated with
+  the Invoice row in one transaction at the first print request, per year of issue (the context's
+  day), gap-free (F2026-00001).
 - Nothing prints for a sale not closed (committed and locked), nor for a voided line's carnets.
+- The inalterable journal (``services.journal``) gets one row a carnet's print run
+  (``BILLETS_PRINTED``: first and last billet sent, DUPLICATA or not, the device), one an original
+  receipt or invoice confirmed (or failed), one a reprint (``REPRINT``), each in the write that
+  does it. Who prints is the context (``ctx``) every entry point takes first.
 - Two desks, one carnet: a print run holds the carnet's lease (``print_lease``); another desk is
   refused (``err.print.elsewhere``) and not offered it until the lease ends or expires.
 """
@@ -374,8 +381,8 @@ def reprint_billets(
     """Billets ``first``–``last`` (default: all) again, each marked DUPLICATA, logged with why,
     who asked and the responsable who approved (``reprint``)."""
     ctx.require(Permission.SELL)
+    why = _reason(reason)  # said first: the reason is typed before a responsable is asked
     approved = check_approval(ctx, approval, "reprint")
-    why = _reason(reason)
     carnet = _printable_carnet(carnet_id)
     low, high = check_range(first, last, carnet.billets_count)
     billets = list(
@@ -526,8 +533,8 @@ def reprint_receipt(ctx: Context, sale_id: int, settings: Settings, reason: str,
                     approval: Approval | None) -> None:
     """The receipt again, marked DUPLICATA, logged (before printing) with who, who approved, why."""
     ctx.require(Permission.SELL)
+    why = _reason(reason)  # said first: the reason is typed before a responsable is asked
     approved = check_approval(ctx, approval, "reprint")
-    why = _reason(reason)
     sale = _printable_sale(_find_sale(sale_id))
     page = _page(settings)
     data = layouts.receipt_bytes(_receipt_data(sale, settings, True), page)
@@ -612,8 +619,9 @@ def print_invoice(
             )
         duplicate = _original_printed(sale.id, "invoice")
         if duplicate:
-            approved = check_approval(ctx, approval, "reprint")
-            _log_reprint(ctx, sale, "invoice", f"{invoice.number} {DUPLICATE}", _reason(reason), approved)
+            why = _reason(reason)
+            _log_reprint(ctx, sale, "invoice", f"{invoice.number} {DUPLICATE}", why,
+                         check_approval(ctx, approval, "reprint"))
         return invoice, duplicate
 
     invoice, duplicate = store.write(transaction)

@@ -1,4 +1,9 @@
-"""A counter sale: open it, pay lines (all or nothing), void a line, close, finalize."""
+"""A counter sale: open it, pay lines (all or nothing), void a line, close, finalize.
+
+Every write takes the context first (who acts, at which desk, which day, in which till session) and
+appends its journal row in its own transaction: a payment and its ``LINE_PAID`` row commit together
+or not at all. A void, and finalizing with a carnet not all printed, need a responsable's approval.
+"""
 
 from __future__ import annotations
 
@@ -110,10 +115,8 @@ def open_sale(ctx: Context) -> int:
 
 def _open_session(ctx: Context) -> TillSession:
     """The context's till session, open and of its desk (inside the write: a Z meanwhile counts)."""
-    session_id = ctx.session_id
-    row = None
-    if isinstance(session_id, int) and not isinstance(session_id, bool):
-        row = TillSession.get_or_none(TillSession.id == session_id)
+    session_id = check_id(ctx.session_id, "err.till.no_session", "session")
+    row = TillSession.get_or_none(TillSession.id == session_id)
     if row is None or row.status != SessionStatus.OPEN.value or row.desk != ctx.desk:
         raise DomainError("err.till.no_session")
     return row

@@ -274,6 +274,8 @@ TABLES: list[type[BaseModel]] = [
     Client,
     CarnetModel,
     Tariff,
+    User,
+    TillSession,  # before Payment: a copy (store/copy.py) inserts in this order, foreign keys checked
     Sale,
     SaleLine,
     Payment,
@@ -284,8 +286,6 @@ TABLES: list[type[BaseModel]] = [
     Invoice,
     ReprintLog,
     PrintLease,
-    User,
-    TillSession,
     CashMovement,
     ZReport,
     JournalEntry,

@@ -143,11 +143,10 @@ class UnclosedSales:
             screen = self.get_screen("sale")
             if screen.sale_id is not None and screen.carnets:
                 return []  # the window has its own sale: nothing is offered over it
-        self._offering = self._looked = True
         ctx = self.context
-        if ctx is None:  # nobody signed in yet: nobody's sales to offer
-            self._offering = False
+        if ctx is None:  # nobody signed in yet: nobody's sales to offer (asked again once someone is)
             return []
+        self._offering = self._looked = True
         try:
             found = await asyncio.to_thread(_unclosed_of_cashier, ctx)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
