@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.rules import check_beneficiary_type, check_id, tariff_allows
@@ -45,12 +46,16 @@ def get_model(model_id: int) -> ModelView:
     return ModelView(row.id, clean_text(row.name), row.billets_count, row.validity_days)
 
 
-def tariffs_for(model_id: int, beneficiary_type: str) -> list[TariffView]:
+def tariffs_for(model_id: int, beneficiary_type: str, today: date | None = None) -> list[TariffView]:
+    """The active tariffs of a model for a type, those whose period (if any) holds ``today``."""
     kind = check_beneficiary_type(beneficiary_type)
     model_id = check_id(model_id, "err.model.not_found", "model")
+    day = today or date.today()
     rows = (
         Tariff.select()
-        .where((Tariff.model == model_id) & (Tariff.active == True))  # noqa: E712
+        .where((Tariff.model == model_id) & (Tariff.active == True)  # noqa: E712
+               & (Tariff.valid_from.is_null() | (Tariff.valid_from <= day))
+               & (Tariff.valid_to.is_null() | (Tariff.valid_to >= day)))
         .order_by(Tariff.price_cents.desc(), Tariff.id)
     )
     return [

@@ -226,6 +226,21 @@ def _v4_day_at_the_counter(db: Database) -> None:
 def _v5_door(db: Database) -> None:
     # the venue's QR keys and the entries at the door (issue 11); one entry a billet, by constraint
     db.create_tables([models.DoorKey, models.Entry])  # IF NOT EXISTS: v1 at this version made them
+def _v6_back_office(db: Database) -> None:
+    # the manager's back office (issue 13): a tariff's period, a client's active flag. A store made
+    # by v1 at this version already has them: each column is added only when missing.
+    from playhouse.migrate import SchemaMigrator
+    from playhouse.migrate import migrate as run_migration
+
+    migrator = SchemaMigrator.from_database(db)
+    wanted = [
+        ("tariff", "valid_from", models.Tariff.valid_from),
+        ("tariff", "valid_to", models.Tariff.valid_to),
+        ("client", "active", models.Client.active),
+    ]
+    for table, column, field in wanted:
+        if column not in {c.name for c in db.get_columns(table)}:
+            run_migration(migrator.add_column(table, column, field))
 
 
 MIGRATIONS: dict[int, Callable[[Database], None]] = {
@@ -234,6 +249,7 @@ MIGRATIONS: dict[int, Callable[[Database], None]] = {
     3: _v3_print_leases,
     4: _v4_day_at_the_counter,
     5: _v5_door,
+    6: _v6_back_office,
 }
 
 

@@ -64,12 +64,16 @@ class Dialect:
         return "client_fts f JOIN client c ON c.id = f.rowid WHERE client_fts MATCH ?", query
 
     def search_clients(
-        self, db: Database, text: str, beneficiary_type: str | None, limit: int
+        self, db: Database, text: str, beneficiary_type: str | None, limit: int, active_only: bool = True
     ) -> list[tuple]:
-        """Rows (id, name, phone, member number, type) whose words start with every typed token."""
+        """Rows (id, name, phone, member number, type) whose words start with every typed token.
+        The counter finds active clients only (a merged duplicate is inactive); the back office all."""
         source, query = self.search_match(search_tokens(text))
         sql = f"SELECT {_SEARCH_COLUMNS} FROM {source}"
         params: list[object] = [query]
+        if active_only:
+            sql += " AND c.active = ?"
+            params.append(True)
         if beneficiary_type:
             sql += " AND c.beneficiary_type = ?"
             params.append(beneficiary_type)

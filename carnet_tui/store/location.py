@@ -14,7 +14,7 @@ from pathlib import Path
 
 from carnet_tui.domain.errors import DomainError
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 
 
 def default_db_path() -> Path:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from peewee import (
+    SQL,
     BooleanField,
     CharField,
     DatabaseProxy,
@@ -49,6 +50,9 @@ class Client(BaseModel):
     beneficiary_type = CharField(max_length=1)
     note = TextField(default="")
     created_at = DateTimeField(default=now)
+    # an inactive client (merged away) is offered nowhere; a default in the table too: the clients'
+    # bulk insert (store/dialect.py) names its columns
+    active = BooleanField(default=True, constraints=[SQL("DEFAULT TRUE")])
 
 
 class CarnetModel(BaseModel):
@@ -65,6 +69,9 @@ class Tariff(BaseModel):
     price_cents = IntegerField()
     beneficiary_types = CharField(max_length=3, default="")  # "" = every type
     active = BooleanField(default=True)
+    # the period the tariff applies in, both days included; None: no bound on that side
+    valid_from = DateField(null=True)
+    valid_to = DateField(null=True)
 
 
 class User(BaseModel):
