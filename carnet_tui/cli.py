@@ -46,7 +46,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(
-        dest="command", metavar="{run,init,user,journal,export,import,demo-clients,copy,doctor}")
+        dest="command", metavar="{run,init,user,journal,export,key,import,demo-clients,copy,doctor}")
 
     run = commands.add_parser("run", help=t("cli.help.run"))
     _global_options(run, suppress=True)
@@ -82,6 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--to", dest="export_to", required=True, metavar="AAAA-MM-JJ",
                         help=t("cli.help.export_to"))
     export.add_argument("--out", metavar="DOSSIER", help=t("cli.help.export_out"))
+
+    from carnet_tui import door_cli
+
+    door_cli.add_commands(commands, _global_options)
 
     imp = commands.add_parser("import", help=t("cli.help.import"))
     _global_options(imp, suppress=True)
@@ -195,6 +199,9 @@ def cmd_init(settings: Settings, args: argparse.Namespace) -> int:
 
         check_name(args.admin)
     _open(settings)
+    from carnet_tui.services import door
+
+    door.ensure_key()  # the venue's first QR key: billets printed from now on are signed
     print(t("cli.init.done", location=settings.db, version=store_location.SCHEMA_VERSION))
     if args.demo:
         _load_demo()
@@ -415,12 +422,19 @@ def cmd_copy(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def _door_keys(settings: Settings, args: argparse.Namespace) -> int:
+    from carnet_tui import door_cli
+
+    return door_cli.run(settings, args)
+
+
 COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
     "run": cmd_run,
     "init": cmd_init,
     "user": cmd_user,
     "journal": cmd_journal,
     "export": cmd_export,
+    "key": lambda settings, args: _door_keys(settings, args),
     "import": cmd_import,
     "demo-clients": cmd_demo_clients,
     "copy": cmd_copy,

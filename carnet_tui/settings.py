@@ -88,8 +88,9 @@ PRINTER_SCHEMES = ("serial", "tcp", "file", "usb", "preview", "terminal")  # pri
 WRITE_TIMEOUT_MAX_S = 600.0
 DESK_MAX = 40  # TillSession.desk, Sale.desk, JournalEntry.desk
 IDLE_LOCK_MAX_MINUTES = 480.0  # a working day: longer is no lock at all
-SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings, "counter": CounterSettings}
-TOP_KEYS = ("db", "venue", "printer", "counter")
+SECTIONS = {"venue": VenueSettings, "printer": PrinterSettings, "counter": CounterSettings,
+            "door": DoorSettings}
+TOP_KEYS = ("db", "venue", "printer", "counter", "door")
 
 
 def _shown(value: object) -> str:
@@ -136,6 +137,16 @@ def _check_value(section: str, key: str, value: object) -> tuple[object, str | N
             return (number, None) if ok else (value, "idle")
         desk = check_desk(value)
         return (desk, None) if desk is not None else (value, "desk")
+    if section == "door":  # untagged_until: a day (TOML date or "AAAA-MM-JJ"), or "" for never
+        from datetime import date
+
+        text = value.isoformat() if isinstance(value, date) else value
+        if isinstance(text, str):
+            try:
+                return (date.fromisoformat(text.strip()).isoformat() if text.strip() else ""), None
+            except ValueError:
+                pass
+        return value, "day"
     # printer
     if key == "columns":
         ok = isinstance(value, int) and not isinstance(value, bool) and value in COLUMNS
@@ -229,6 +240,7 @@ def load(config: str | None = None, db: str | None = None, printer_url: str | No
     venue = _section(VenueSettings, "venue", raw.get("venue", {}), problems)
     printer = _section(PrinterSettings, "printer", raw.get("printer", {}), problems)
     counter = _section(CounterSettings, "counter", raw.get("counter", {}), problems)
+    door = _section(DoorSettings, "door", raw.get("door", {}), problems)
     if problems:
         raise DomainError("err.config.invalid", path=str(path), detail="\n".join(problems))
     settings = Settings(
@@ -236,6 +248,7 @@ def load(config: str | None = None, db: str | None = None, printer_url: str | No
         venue=venue,  # type: ignore[arg-type]
         printer=printer,  # type: ignore[arg-type]
         counter=counter,  # type: ignore[arg-type]
+        door=door,  # type: ignore[arg-type]
     )
     for source, name in (("--desk", desk), ("CARNET_DESK", os.environ.get("CARNET_DESK"))):
         if name is not None and (name or source == "--desk"):  # an empty CARNET_DESK is unset

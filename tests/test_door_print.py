@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-import pytest
 from support.door import seller
 from test_print_support import manual_sale, parse, settings_for
 
@@ -35,8 +34,6 @@ def test_signed_billet_within_300_bytes(connected):
     assert plain.qr == ["20191220-815A-007"]  # no qr given: the plain number, as before
 
 
-@pytest.mark.xfail(strict=True, reason="wired at the merge: services/printing.py _billet_data passes "
-                   "qr=door.qr_text(billet.number); then remove this mark")
 def test_print_service_signs_the_qr(manual_catalog, tmp_path):
     sale_id = manual_sale(manual_catalog)
     out = tmp_path / "out.bin"

@@ -39,7 +39,8 @@ def search(text: str, beneficiary_type: str | None = None, limit: int = 20) -> l
     limit = max(1, min(limit, 200)) if isinstance(limit, int) else 20
     text = clean_text(text)
     if not search_tokens(text):
-        rows = Client.select().order_by(Client.name).limit(limit)
+        # the counter's list: a merged or deactivated client is the back office's, not the sale's
+        rows = Client.select().where(Client.active == True).order_by(Client.name).limit(limit)  # noqa: E712
         if beneficiary_type:
             rows = rows.where(Client.beneficiary_type == check_beneficiary_type(beneficiary_type))
         return [_view(r) for r in rows]

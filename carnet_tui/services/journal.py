@@ -124,6 +124,7 @@ PROOFS: dict[str, tuple[str, str, dict[str, str]]] = {
         "session_id": "session", "kind": "movement_kind", "amount_cents": "amount"}),
     Event.TILL_OPENED: ("till_session", "session", {"float_cents": "float", "desk": "desk"}),
     Event.TILL_CLOSED: ("z_report", "z", {"number": "number", "body": "body"}),
+    Event.DOOR_ENTRY: ("entry", "entry", {"door": "door"}),
 }
 BATCH = 5000
 

@@ -46,7 +46,7 @@ from carnet_tui.domain.text import clean_text
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
-from carnet_tui.services import journal, print_lease, sales
+from carnet_tui.services import door, journal, print_lease, sales
 from carnet_tui.services.journal import Event
 from carnet_tui.services.print_lease import CarnetLease
 from carnet_tui.services.sales import CarnetStatus, next_in_series
@@ -228,6 +228,7 @@ def _billet_data(carnet: Carnet, billet: Billet, settings: Settings, duplicate: 
         beneficiary_label=t(f"beneficiary.{line.beneficiary_type}"),
         valid_until=carnet.valid_until,
         duplicate=duplicate,
+        qr=door.qr_text(billet.number),  # signed: the door refuses a billet made by anyone else
     )
 
 

@@ -122,7 +122,9 @@ def _open_session(ctx: Context) -> TillSession:
     return row
 
 
-def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
+def _checked_line(request: LineRequest, today: date | None = None
+                  ) -> tuple[str, CarnetModel, Tariff, int, int, Client | None]:
+    """Every check of a line; ``today`` (the sale day): a tariff outside its period is refused."""
     kind = check_beneficiary_type(request.beneficiary_type)
     quantity = check_quantity(request.quantity)
     days = check_validity_days(request.validity_days)
@@ -140,18 +142,21 @@ def _checked_line(request: LineRequest) -> tuple[str, CarnetModel, Tariff, int, 
         raise DomainError("err.tariff.wrong_model", field="tariff")
     if not tariff_allows(tariff.beneficiary_types, kind):
         raise DomainError("err.tariff.not_for_type", field="tariff", type=kind)
+    if today is not None and ((tariff.valid_from is not None and today < tariff.valid_from)
+                              or (tariff.valid_to is not None and today > tariff.valid_to)):
+        raise DomainError("err.tariff.out_of_period", field="tariff")
     client = None
     if request.client_id is not None:
         client_id = check_id(request.client_id, "err.client.not_found", "client")
         client = Client.get_or_none(Client.id == client_id)
-        if client is None:
+        if client is None or not client.active:  # a merged or deactivated client sells no more
             raise DomainError("err.client.not_found", field="client")
     return kind, model, tariff, quantity, days, client
 
 
-def quote(request: LineRequest) -> int:
+def quote(request: LineRequest, today: date | None = None) -> int:
     """The line's total, with every check that paying would make."""
-    _, _, tariff, quantity, _, _ = _checked_line(request)
+    _, _, tariff, quantity, _, _ = _checked_line(request, today)
     return line_total(tariff.price_cents, quantity)
 
 
@@ -162,7 +167,7 @@ def pay_line(ctx: Context, sale_id: int, request: LineRequest, payment: PaymentI
     if ctx.session_id is None:  # said before the line's checks: no till, no sale at all
         raise DomainError("err.till.no_session")
     sale_id = check_id(sale_id, "err.sale.not_found", "sale")
-    kind, model, tariff, quantity, days, client = _checked_line(request)
+    kind, model, tariff, quantity, days, client = _checked_line(request, ctx.today)
     total = line_total(tariff.price_cents, quantity)
     checked = check_payment(payment, total)
 
@@ -261,6 +266,11 @@ def void_line(ctx: Context, line_id: int, reason: str, approval: Approval | None
             raise DomainError("err.line.already_void")
         if line.sale.status != "open":
             raise DomainError("err.sale.closed")
+        # its money was counted in a Z already: a refund now would leave the next drawer short
+        paid_in = TillSession.select().join(PaymentRow, on=(PaymentRow.session == TillSession.id)).where(
+            (PaymentRow.line == line.id) & (TillSession.status != SessionStatus.OPEN.value))
+        if paid_in.exists():
+            raise DomainError("err.till.closed")
         line.voided = True
         line.save()
         void = Void.create(line=line, reason=reason, voided_by=ctx.user,

@@ -226,6 +226,12 @@ def _v4_day_at_the_counter(db: Database) -> None:
 def _v5_door(db: Database) -> None:
     # the venue's QR keys and the entries at the door (issue 11); one entry a billet, by constraint
     db.create_tables([models.DoorKey, models.Entry])  # IF NOT EXISTS: v1 at this version made them
+    if not models.DoorKey.select().exists():
+        # the venue's first QR key, made with the store: billets are signed from the first print on
+        # (never under a print's own transaction); `carnet-tui key rotate` makes the next ones
+        from carnet_tui.domain.door import SECRET_BYTES, next_letter
+
+        models.DoorKey.create(letter=next_letter(set()), secret=os.urandom(SECRET_BYTES).hex())
 def _v6_back_office(db: Database) -> None:
     # the manager's back office (issue 13): a tariff's period, a client's active flag. A store made
     # by v1 at this version already has them: each column is added only when missing.

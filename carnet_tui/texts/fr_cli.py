@@ -50,6 +50,7 @@ TEXTS: dict[str, str] = {
     ),
     # --- settings -------------------------------------------------------------------------------
     "config.expect.desk": "un nom de poste entre guillemets, de 1 à 40 caractères",
+    "config.expect.day": "une date AAAA-MM-JJ (par exemple \"2027-01-31\"), ou \"\" pour jamais",
     "config.expect.idle": "un nombre de minutes supérieur à 0 et au plus 480 (par exemple 5)",
     "err.config.desk": "Nom de poste invalide ({source}) : {desk}. Un nom de 1 à {max} caractères.",
     # --- journal verify -------------------------------------------------------------------------

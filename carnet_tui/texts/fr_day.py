@@ -15,6 +15,7 @@ TEXTS: dict[str, str] = {
     "err.approval.not_responsable": "{name} n'est pas responsable : accord refusé.",
     "err.till.no_session": "La caisse n'est pas ouverte : ouvrez-la avec un fond de caisse.",
     "err.till.already_open": "La caisse {desk} est déjà ouverte.",
+    "err.tariff.out_of_period": "Ce tarif ne s'applique pas à cette date.",
     "err.till.closed": "Cette session de caisse est déjà clôturée.",
     "err.till.denomination": "Valeur de billet ou de pièce inconnue.",
     "err.till.count": "Nombre de billets ou de pièces invalide (un nombre entier, 0 ou plus).",

@@ -32,6 +32,7 @@ from carnet_tui.ui import (
     passthrough,
     sections,
 )
+from carnet_tui.ui.backoffice_app import BackOffice
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.screens.signin import LockScreen, SignInScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
@@ -56,7 +57,7 @@ class QuietPalette(ConsolePalette):
             field.cursor_blink = False
 
 
-class CarnetApp(UnclosedSales, ConsoleApp):
+class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
     """Constructed on an already-connected store (``store.db.connect``)."""
 
     CSS_PATH = "carnet.tcss"

@@ -330,7 +330,7 @@ class SaleScreen(RowActions):
 
     def load_tariffs(self) -> None:
         model = self.current_model()
-        self.tariffs = catalog.tariffs_for(model.id, self.beneficiary) if model else []
+        self.tariffs = catalog.tariffs_for(model.id, self.beneficiary, today=self.today) if model else []
         table = self.query_one("#tariff-table", DataTable)
         table.clear()
         for tariff in self.tariffs:
@@ -559,7 +559,7 @@ class SaleScreen(RowActions):
             if ctx.session_id is None:  # said at F4: no payment without the desk's till open
                 raise DomainError("err.till.no_session")
             request = self.line_request()
-            total = sales.quote(request)
+            total = sales.quote(request, self.today)
         except DomainError as exc:
             field = {"quantity": "quantity", "validity": "validity-days"}.get(exc.field or "")
             self.set_line_error(exc.message, field)

@@ -62,11 +62,6 @@ def with_text(report: Any, settings: Any) -> tuple[Any, str]:
     return report, report_text(report, settings)
 
 
-def expected_cash(report: Any) -> int:
-    """What the drawer should hold (float + cash taken − change + movements), from an X."""
-    return int(report.cash.expected_cents)
-
-
 def print_errors() -> tuple[type[Exception], ...]:
     return offthread.printer_errors()
 
@@ -528,11 +523,12 @@ class TillScreen(Screen[None]):
             self.app.push_screen(ReportDialog(t("tillui.z.title", number=report.z_number), text,
                                               lambda: print_report(report, settings), auto_print=True))
 
-        def count(report: Any) -> None:
+        def count(cash: Any) -> None:
             self.say("")
-            self.app.push_screen(CloseDialog(ctx, expected_cash(report), settings), callback=closed)
+            self.app.push_screen(CloseDialog(ctx, int(cash.expected_cents), settings), callback=closed)
 
-        await offthread.run(self, lambda: till.x_report(ctx), done=count,
+        # read only: looking at what the drawer should hold is not an X (no journal row)
+        await offthread.run(self, lambda: till.session_cash(ctx), done=count,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
 
     def action_reports(self) -> None:
