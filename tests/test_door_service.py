@@ -178,7 +178,7 @@ def test_schema_v4_store_upgrades(db_path):
         conn.execute("DROP TABLE door_key")
         conn.execute("UPDATE setting SET value = '4' WHERE key = 'schema_version'")
     database = store.connect(str(db_path))
-    assert store.schema_version(database) == 5
+    assert store.schema_version(database) == store.SCHEMA_VERSION
     assert door.ensure_key() == "A"
     database.close()
 

@@ -60,7 +60,7 @@ async def test_the_palette_speaks_french_with_glyphs_the_console_has(ui_settings
                     assert kind in CONSOLE_BORDERS, (widget, edge, kind)
         screen = app.export_screenshot()
         assert not [c for c in NOT_IN_CONSOLE_FONT if c in screen]
-        await type_text(pilot, "zzz")
+        await type_text(pilot, "wqwq")
         await wait_until(pilot, lambda: palette.query_one(CommandList).option_count == 1)
         prompt = palette.query_one(CommandList).get_option_at_index(0).prompt
         assert t("palette.no_match") in str(getattr(prompt, "renderable", prompt))

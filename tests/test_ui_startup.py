@@ -63,7 +63,7 @@ async def test_the_pin_typed_before_the_store_is_open_signs_in(tmp_path: Path):
 
     location = str(tmp_path / "late.db")
     store.connect(location)
-    demo.load_demo()
+    demo.load_demo(with_users=False)
     add_people({"amina": "caissier"})
     store.close()
     database.initialize(None)

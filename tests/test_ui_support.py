@@ -28,7 +28,7 @@ def demo_settings(tmp_path: Path) -> Iterator[Settings]:
     """
     location = str(tmp_path / "carnet.db")
     store.connect(location)
-    demo.load_demo()
+    demo.load_demo(with_users=False)  # each test signs in the people it brings (support.day/people)
     yield dataclasses.replace(Settings(db=location, venue=LEGAL_VENUE), data_dir=tmp_path / "data")
     from carnet_tui.store.models import database
 

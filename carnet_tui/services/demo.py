@@ -91,16 +91,18 @@ def _types(rng: random.Random) -> Iterator[str]:
         yield rng.choices("AVP", weights=(5, 4, 1))[0]
 
 
-def load_demo(data_dir: Path | None = None) -> bool:
+def load_demo(data_dir: Path | None = None, with_users: bool = True) -> bool:
     """Fill an empty store with the demo catalog, clients and users (``DEMO_USERS``, when it has
-    none); False (nothing done) if not empty."""
+    none; ``with_users=False``: the catalog and clients only, for a test that brings its own
+    people); False (nothing done) if not empty."""
     folder = data_dir or DATA_DIR
     paths = [folder / CATALOG_FILE, folder / CLIENTS_FILE]
     for path in paths:
         if not path.is_file():
             raise DomainError("err.demo.missing", path=str(path))
     batch = importing.read_files(paths)  # checked before the transaction, like any import
-    users = [(name, role, people.hashed_pin(pin)) for name, role, pin in DEMO_USERS]  # scrypt: outside
+    users = [(name, role, people.hashed_pin(pin)) for name, role, pin in DEMO_USERS
+             if with_users]  # scrypt: outside the write
 
     def fill() -> bool:
         # checked inside the transaction: two desks starting at once fill the store once

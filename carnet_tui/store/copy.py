@@ -15,7 +15,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.store import db as store
 from carnet_tui.store import dialect
 from carnet_tui.store.location import precheck
-from carnet_tui.store.models import TABLES, Client, Setting
+from carnet_tui.store.models import TABLES, Client, DoorKey, Setting
 
 _CHUNK_VALUES = 12_000  # bound values a statement: under SQLite's 32766 and PostgreSQL's 65535
 
@@ -39,6 +39,8 @@ def _target_is_empty() -> bool:
         query = model.select()
         if model is Setting:
             query = query.where(Setting.key != "schema_version")
+        if model is DoorKey:  # a new store makes its own first key: the source's replace it
+            continue
         if query.exists():
             return False
     return True
@@ -64,6 +66,8 @@ def copy_store(source: str, target: str) -> dict[str, int]:
                 store.migrate(dst)
                 if not _target_is_empty():
                     raise DomainError("err.copy.not_empty", location=target)
+                # the source's keys signed its printed billets: they, not the new store's, are kept
+                DoorKey.delete().execute()
                 counts: dict[str, int] = {}
                 for model in TABLES:
                     names, rows = tables[model._meta.table_name]

@@ -56,14 +56,8 @@ def sell(ctx: Context, model_id: int, tariff_id: int, kind: str = "A", quantity:
 
 
 def back_office_app(settings, ctx: Context, today: date = DAY):  # type: ignore[no-untyped-def]
-    """The counter app with the back office's actions mixed in (as the lead wires it at merge),
-    the given person signed in. Textual is imported here, not at the module's top."""
-    from pathlib import Path
+    """The counter app (the back office's actions are among its own), the given person signed in.
+    Textual is imported here, not at the module's top."""
+    from carnet_tui.ui.app import CarnetApp
 
-    from carnet_tui.ui import app as app_module
-    from carnet_tui.ui.backoffice_app import BackOffice
-
-    class App(BackOffice, app_module.CarnetApp):
-        CSS_PATH = str(Path(app_module.__file__).parent / "carnet.tcss")  # a path from here, not tests/
-
-    return App(settings, today=today, context=ctx)
+    return CarnetApp(settings, today=today, context=ctx)
