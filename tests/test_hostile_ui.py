@@ -282,7 +282,7 @@ async def test_a_sale_with_the_texts_in_every_field_shows_and_prints_them_as_dat
         await menu(pilot, "preview")
         assert isinstance(app.screen, InfoDialog)
         preview = rendered(app, "#info-body")
-        assert f"[QR 20191220-{NEXT_SALE}A-001]" in preview  # our own brackets: as written too
+        assert f"[QR 20191220-{NEXT_SALE}A-001." in preview  # our own brackets: as written too
         check_screen(app, shown(text, 20))
         await pilot.press("escape")
         await menu(pilot, "receipt")

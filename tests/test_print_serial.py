@@ -54,7 +54,8 @@ def test_two_carnets_come_out_in_order_with_validity_and_qr(manual_catalog, tmp_
     assert billet_numbers(docs) == expected
     for doc in docs:
         number, seq, count = doc.billet
-        assert doc.qr == [number]  # native GS ( k, payload = the billet number
+        # native GS ( k, payload = the billet number signed for the door (issue 11)
+        assert [qr.split(".")[0] for qr in doc.qr] == [number] and "." in doc.qr[0]
         assert doc.images == 0  # no image anywhere
         assert "Valable jusqu'au 17/02/2020 inclus" in doc.lines
         assert f"{seq}/{count}" in doc.text and count == 15

@@ -56,7 +56,7 @@ def test_preview_spools_bytes_and_shows_billets(manual_catalog, tmp_path, ctx):
     shown = printing.preview_billets(second.carnet_id, settings)
     assert len(shown) == 15
     assert "20191220-815A-007  7/15" in shown[6] and "Valable jusqu'au 17/02/2020 inclus" in shown[6]
-    assert "[QR 20191220-815A-007]" in shown[6]
+    assert "[QR 20191220-815A-007." in shown[6]  # the number, then its door signature
 
 
 def test_tcp_printer(manual_catalog, tmp_path, ctx):

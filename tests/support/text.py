@@ -50,8 +50,9 @@ def commands(stream: bytes) -> list[tuple[object, ...]]:
             elif command == ord("(") and stream[i + 2] == ord("k"):
                 size = stream[i + 3] + 256 * stream[i + 4]
                 body = stream[i + 5 : i + 5 + size]
-                # the QR's data is a billet number: kept (a text must not change what is encoded)
-                tokens.append(("GS ( k", body))
+                # the QR's data is a billet number (kept: a text must not change what is encoded)
+                # then its signature, which depends on the store's own key: cut at the "."
+                tokens.append(("GS ( k", body.split(b".")[0]))
                 i += 5 + size
             elif command == ord("v") and stream[i + 2] == ord("0"):
                 width = stream[i + 4] + 256 * stream[i + 5]
