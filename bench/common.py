@@ -146,3 +146,17 @@ class PtyProcess:
         self.proc.returncode = -1  # reaped here: Popen must not wait for it again
         os.close(self.master)
         return usage.ru_maxrss
+
+
+def desk_context(desk: str = "Caisse 1", name: str = "bench", pin: str = "1234"):  # -> Context
+    """A cashier signed in at ``desk`` with its till open, on the bound store (made if missing): the
+    sale services act in a context since issue 10, and a payment needs an open till session."""
+    from carnet_tui.domain.context import Role
+    from carnet_tui.services import people, till
+
+    if name not in {u.name for u in people.list_users()}:
+        people.add_user(name, Role.CAISSIER.value, pin)
+    ctx = people.sign_in(name, pin, desk)
+    if ctx.session_id is None:
+        ctx = ctx.with_session(till.open_till(ctx, {}).id)
+    return ctx

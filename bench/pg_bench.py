@@ -22,7 +22,7 @@ import textwrap
 import time
 from pathlib import Path
 
-from bench.common import REPO, Missing, Workspace, p95
+from bench.common import REPO, Missing, Workspace, desk_context, p95
 from bench.store_bench import SEARCHES, WARMUP, search_queries
 
 _server: dict[str, object] = {}
@@ -117,14 +117,15 @@ def pay_line_ms_pg(ws: Workspace, runs: int = 30) -> float:
     try:
         model_id, tariff_id = _seed(url)
         request = sales.LineRequest("V", model_id, tariff_id, 10, 60)
+        ctx = desk_context()  # signed in, till open: a payment belongs to the desk's session
         times = []
         for _ in range(runs + 3):
-            sale_id = sales.open_sale("bench")
+            sale_id = sales.open_sale(ctx)
             started = time.perf_counter()
-            paid = sales.pay_line(sale_id, request, PaymentInput("cash", 6_000_000))
+            paid = sales.pay_line(ctx, sale_id, request, PaymentInput("cash", 6_000_000))
             times.append((time.perf_counter() - started) * 1000)
             assert len(paid.carnet_numbers) == 10
-            sales.close_sale(sale_id)
+            sales.close_sale(ctx, sale_id)
         times = times[3:]
         ws.notes["pay_line_ms_10x15_pg"] = (
             f"median of {runs}; p95 {p95(times):.1f} ms, min {min(times):.1f} ms (fsync on, Unix socket)"
@@ -171,19 +172,24 @@ DESK = textwrap.dedent(
     import json, sys, time
     from carnet_tui.domain.payment import PaymentInput
     from carnet_tui.services import sales
+    from carnet_tui.services import people, till
     from carnet_tui.store import db
 
     url, model_id, tariff_id, lines = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     db.connect(url)
-    sale = sales.open_sale("desk")
+    desk = sys.argv[5]  # each desk its cashier and its own till (bench.common.desk_context's steps)
+    people.add_user(desk, "caissier", "1234")
+    ctx = people.sign_in(desk, "1234", desk)
+    ctx = ctx.with_session(till.open_till(ctx, {}).id)
+    sale = sales.open_sale(ctx)
     print("ready", flush=True)
     sys.stdin.readline()
     started = time.time()
     for n in range(lines):
-        sales.pay_line(sale, sales.LineRequest("V", model_id, tariff_id, 1, 60), PaymentInput("card"))
+        sales.pay_line(ctx, sale, sales.LineRequest("V", model_id, tariff_id, 1, 60), PaymentInput("card"))
         if n % 5 == 4:
-            sales.close_sale(sale)
-            sale = sales.open_sale("desk")
+            sales.close_sale(ctx, sale)
+            sale = sales.open_sale(ctx)
     print(json.dumps({"started": started, "ended": time.time()}), flush=True)
     """
 )
@@ -200,7 +206,8 @@ def desks8_lines_per_s_pg(ws: Workspace, desks: int = 8, lines: int = 50) -> flo
     script.write_text(DESK, encoding="utf-8")
     args = [sys.executable, str(script), url, str(model_id), str(tariff_id), str(lines)]
     pipes = {"stdin": subprocess.PIPE, "stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
-    procs = [subprocess.Popen(args, text=True, cwd=REPO, env=ws.env(), **pipes) for _ in range(desks)]
+    procs = [subprocess.Popen([*args, f"Caisse {n + 1}"], text=True, cwd=REPO, env=ws.env(), **pipes)
+             for n in range(desks)]
     for proc in procs:
         assert proc.stdout is not None and proc.stdout.readline().strip() == "ready"
     for proc in procs:
