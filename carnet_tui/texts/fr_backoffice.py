@@ -28,9 +28,9 @@ TEXTS.update({
     # sections and keys
     "bo.section.group": "Gestion",
     "bo.section.models": "Modèles de carnets",
-    "bo.section.models.help": "Créer et corriger les modèles de carnets et leurs tarifs.",
+    "bo.section.models.help": "modèles de carnets et leurs tarifs",
     "bo.section.clients": "Clients",
-    "bo.section.clients.help": "Chercher, corriger, désactiver les clients ; fusionner les doublons.",
+    "bo.section.clients.help": "clients : corriger, désactiver, fusionner",
     "bo.key.new": "Nouveau",
     "bo.key.edit": "Modifier",
     "bo.key.toggle": "(Dés)activer",

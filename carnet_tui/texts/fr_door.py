@@ -26,7 +26,7 @@ TEXTS: dict[str, str] = {
     "door.detail.legacy": "ancien billet (sans signature)",
     # the section (ui/sections.py: the lead's entry at the merge)
     "section.door": "Contrôle d'accès",
-    "section.door.help": "Scanner les billets à l'entrée : chacun ne fait entrer qu'une fois",
+    "section.door.help": "billets à l'entrée : chacun n'entre qu'une fois",
     "section.group.door": "Entrée",
     # the screen
     "door.title": "Contrôle d'accès",

@@ -9,7 +9,7 @@ TEXTS: dict[str, str] = {
     "section.lock": "Verrouiller l'écran",
     "section.lock.help": "verrouiller l'écran (la vente en cours est gardée)",
     "section.change_cashier": "Changer de caissier",
-    "section.change_cashier.help": "changer de caissier (fin de session, retour à l'identification)",
+    "section.change_cashier.help": "changer de caissier (retour à l'identification)",
     "section.group.session": "Session",
     "section.home": "Accueil",
     "section.home.help": "Revenir à l'écran d'accueil",

@@ -242,7 +242,7 @@ TEXTS: dict[str, str] = {
     # help
     "help.title": "Aide · touches",
     "help.body": (
-        "Tab / Maj+Tab    zone suivante / précédente (aussi ↑ / ↓ hors des listes)\n"
+        "Tab / Maj+Tab    zone suivante / précédente (↑ / ↓ hors des listes)\n"
         "Entrée           choisir et passer à la zone suivante\n"
         "A / V / P        type de bénéficiaire (zone Bénéficiaire)\n"
         "F2 / F3          recherche du client / nouveau client\n"
