@@ -166,6 +166,13 @@ def test_escape_and_a_character_are_alt_at_once_and_later_keys_keep_their_order(
     assert _keys(parser, "a") == ["alt+a"]
 
 
+def test_enter_typed_before_the_terminal_went_raw_is_still_enter() -> None:
+    # the line discipline turned the CR of an Enter typed during start-up into LF
+    assert _keys(ConsoleParser(), "1111\n\x1ba") == ["1", "1", "1", "1", "enter", "alt+a"]
+    pasted = list(ConsoleParser().feed("\x1b[200~a\nb\x1b[201~"))  # a paste keeps its line breaks
+    assert isinstance(pasted[0], events.Paste) and pasted[0].text == "a\nb"
+
+
 def test_sequences_and_the_escape_key_are_read_as_before() -> None:
     parser = ConsoleParser()
     assert _keys(parser, "\x1b[A\x1bOQ\x1b[15~\x1b[[D\x1b[3~") == ["up", "f2", "f5", "f4", "delete"]

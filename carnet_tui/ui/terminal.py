@@ -111,6 +111,11 @@ class ConsoleParser(XTermParser):
                     continue
                 awaiting = forward(ESC)
                 char = following
+            if char == "\n" and not pasting:
+                # keys typed before the app set the terminal raw (at launch, over SSH) went through
+                # the line discipline, which turned Enter's CR into LF: that Enter was lost, and the
+                # PIN typed ahead with it. In raw mode only Ctrl+J sends LF; it is Enter here too.
+                char = "\r"
             awaiting = forward(char)
 
     def _sequence_to_key_events(self, sequence: str, alt: bool = False):  # type: ignore[override]

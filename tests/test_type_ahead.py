@@ -1,0 +1,42 @@
+"""Keys typed while the counter starts are all taken, in order: a real process in a pseudo-terminal,
+every key written before the app has drawn anything (a practised cashier, a burst over SSH)."""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+from support.people import CASHIER, SIGN_IN_KEYS, prepare_store
+from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, clean_env
+
+CARNET_TUI = Path(sys.executable).with_name("carnet-tui")
+
+
+def _signed_in(db: Path) -> bool:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT COUNT(*) FROM journal WHERE kind = 'sign_in' AND actor = ?",
+                           (CASHIER,)).fetchone()[0] > 0
+
+
+def _paid(db: Path) -> list[tuple[int, int]]:  # amount, tendered (cents)
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT amount_cents, tendered_cents FROM payment").fetchall()
+
+
+def test_pin_enter_and_a_whole_sale_typed_before_the_first_frame(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, CARNET_CASHIER=CASHIER)
+    db = tmp_path / "carnet.db"
+    subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    prepare_store(str(db))  # the cashier and the desk's till opened
+    term = Terminal([str(CARNET_TUI), "--db", str(db)], env)
+    try:
+        # in one write, at once: the terminal is still in line mode (its Enter becomes LF)
+        term.write(SIGN_IN_KEYS + ALT_A + b"mohamed benn" + TAB * 4 + b"2" + F4 + b"12000" + ENTER)
+        term.wait_for(lambda: _signed_in(db), what="the sign-in typed ahead")
+        term.wait_for(lambda: bool(_paid(db)), what="the payment typed ahead")
+        assert _paid(db) == [(1_100_000, 1_200_000)]  # the manual's line: 2 × 5 500 DH
+    finally:
+        term.stop()
