@@ -46,13 +46,13 @@ from carnet_tui.domain.text import clean_text
 from carnet_tui.printing import layouts
 from carnet_tui.printing.devices import Device, DeviceError, open_device
 from carnet_tui.printing.layouts import BilletData, LayoutError, Page
-from carnet_tui.services import door, journal, print_lease, sales
+from carnet_tui.services import door, journal
 from carnet_tui.services.journal import Event
 from carnet_tui.services.print_lease import CarnetLease
-from carnet_tui.services.sales import CarnetStatus, next_in_series
+from carnet_tui.services.sales import next_in_series
+from carnet_tui.services.unfinished import unfinished_carnets  # noqa: F401 - its callers' name
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
-from carnet_tui.store import queries
 from carnet_tui.store.models import (
     Billet,
     Carnet,
@@ -636,24 +636,6 @@ def print_invoice(
 
 
 # --- what the UI lists -----------------------------------------------------------------------------
-
-
-def unfinished_carnets() -> list[CarnetStatus]:
-    """The carnets to offer at start (after any stop, a crash included), in sale then carnet order.
-
-    A carnet of a non-voided line, with billets not all sent, that is either
-    - of a sale closed but not finalized (printing was due and did not end, never started
-      included: a crash after carnet 815 leaves 815A unstarted, and it is owed too), or
-    - started (a billet sent or pending) in any sale, a finalized one included.
-    A carnet never started in a finalized sale was answered "Non" and the sale finalized anyway:
-    it stays in the sale's table and history, not asked for at every start. Sales with a carnet
-    under another desk's live lease are left out whole: that desk is printing them now.
-    """
-    found = sales._carnet_statuses(queries.UNFINISHED_CARNETS_WHERE, ())
-    if not found:
-        return found
-    busy = print_lease.busy_sales()
-    return [c for c in found if c.sale_id not in busy]
 
 
 def preview_billets(carnet_id: int, settings: Settings, duplicate: bool = False) -> list[str]:

@@ -174,6 +174,7 @@ class SignInScreen(NamePin, Screen[None]):
             self.say(refusal.message)
             self.clear_pin()
 
+        app.call_later(app.warm_up)  # while the PIN is checked in a thread
         started = await offthread.run(self, lambda: people.sign_in(name, pin, desk, today=today),
                                       done=done, refused=refused, show=self._progress)
         if not started:
