@@ -6,10 +6,11 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
+import termios
 from pathlib import Path
 
 from support.people import CASHIER, SIGN_IN_KEYS, prepare_store
-from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, clean_env
+from support.terminal import ALT_A, CTRL_Q, ENTER, F4, TAB, Terminal, clean_env
 
 CARNET_TUI = Path(sys.executable).with_name("carnet-tui")
 
@@ -38,5 +39,26 @@ def test_pin_enter_and_a_whole_sale_typed_before_the_first_frame(tmp_path: Path)
         term.wait_for(lambda: _signed_in(db), what="the sign-in typed ahead")
         term.wait_for(lambda: bool(_paid(db)), what="the payment typed ahead")
         assert _paid(db) == [(1_100_000, 1_200_000)]  # the manual's line: 2 × 5 500 DH
+    finally:
+        term.stop()
+
+
+def test_the_terminal_is_given_back_as_it_was(tmp_path: Path) -> None:
+    """Echo, line editing and CR→LF, turned off at launch (before Textual's own raw mode), are back
+    once the app has ended: the shell after it echoes what the cashier types."""
+    env = clean_env(tmp_path, CARNET_CASHIER=CASHIER)
+    db = tmp_path / "carnet.db"
+    subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    prepare_store(str(db), open_till=False)
+    term = Terminal([str(CARNET_TUI), "--db", str(db)], env)
+    try:
+        before = termios.tcgetattr(term.fd)
+        assert before[3] & termios.ECHO and before[3] & termios.ICANON and before[0] & termios.ICRNL
+        term.write(SIGN_IN_KEYS)
+        term.wait_for(lambda: _signed_in(db), what="the sign-in")
+        term.write(CTRL_Q)
+        assert term.wait_exit(30) == 0
+        assert termios.tcgetattr(term.fd)[:4] == before[:4]  # iflag, oflag, cflag, lflag
     finally:
         term.stop()
