@@ -120,6 +120,8 @@ def test_closed_folders_as_a_cashier(shared_dir: Path) -> None:
     if python is None or subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"]
                                         ).returncode:
         pytest.skip("no system Python 3.11+ for the unprivileged account")
+    # the install compiled as docs/DEPLOY.md says (else the doctor names that too)
+    subprocess.run([python, "-m", "compileall", "-q", str(REPO / "carnet_tui")], check=True)
     base = shared_dir / "base"
     base.mkdir()
     db = base / "c.db"
@@ -187,3 +189,54 @@ def test_preview_without_a_writable_data_folder_says_which_folder(tmp_path: Path
     message = _printer_error(caught.value, Settings()).message
     assert str(blocker / "data" / "spool") in message and "--data-dir" in message
     assert "introuvable" not in message
+
+
+def test_compiled_modules_judged_as_the_import_system_does(tmp_path: Path) -> None:
+    import compileall
+
+    from carnet_tui.doctor import check_compiled, stale_modules
+
+    package = tmp_path / "pkg"
+    package.mkdir()
+    (package / "a.py").write_text("X = 1\n")
+    (package / "b.py").write_text("Y = 2\n")
+    assert stale_modules(package) == [package / "a.py", package / "b.py"]  # never compiled
+    assert check_compiled(package).unchecked  # this account may compile them: said, not a fault
+    assert compileall.compile_dir(str(package), quiet=1)
+    assert stale_modules(package) == []
+    assert check_compiled(package).ok
+    (package / "b.py").write_text("Y = 22\n")  # an update: b's .pyc no longer matches its source
+    os.utime(package / "b.py", (1, 1))
+    assert stale_modules(package) == [package / "b.py"]
+
+
+@pytest.mark.skipif(_unprivileged() is None, reason="needs root and runuser to play a cashier account")
+def test_an_install_the_cashier_cannot_compile_is_named_with_its_fix(shared_dir: Path) -> None:
+    user = _unprivileged()
+    assert user
+    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    if python is None or subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"]
+                                        ).returncode:
+        pytest.skip("no system Python 3.11+ for the unprivileged account")
+    src = shared_dir / "src"  # root's, readable by all: docs/DEPLOY.md's /opt/carnet-tui/src
+    shutil.copytree(REPO / "carnet_tui", src / "carnet_tui",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    for folder in (shared_dir, src, *[p for p in src.rglob("*") if p.is_dir()]):
+        folder.chmod(0o755)
+    env = {"PATH": "/usr/bin:/bin", "HOME": "/nonexistent", "LANG": "C.UTF-8",
+           "PYTHONPATH": f"{src}:{SITE}", "CARNET_CONFIG": str(shared_dir / "none.toml"),
+           "CARNET_DATA_DIR": str(shared_dir / "data")}
+
+    def doctor_as_cashier() -> str:
+        done = subprocess.run([RUNUSER, "-u", user, "--", python, "-m", "carnet_tui", "doctor"],
+                              capture_output=True, text=True, env=env, timeout=60,
+                              stdin=subprocess.DEVNULL, cwd=shared_dir)  # not the repo's copy
+        return done.stdout + done.stderr
+
+    out = doctor_as_cashier()
+    assert "ne sont pas compilés et ce compte ne peut pas les compiler" in out, out
+    assert f"-m compileall -q {src / 'carnet_tui'}" in out
+    # the fix, as root, as the doctor says
+    subprocess.run([python, "-m", "compileall", "-q", str(src / "carnet_tui")], check=True)
+    out = doctor_as_cashier()
+    assert "Programme compilé" in out and "pas compilés" not in out, out
