@@ -8,6 +8,7 @@ settings without a key, the lock screen covers everything until a user types the
 from __future__ import annotations
 
 import asyncio
+import gc
 import importlib
 import time
 from collections.abc import Callable, Iterable
@@ -44,6 +45,9 @@ from carnet_tui.ui.unclosed_app import UnclosedSales
 
 # worker groups whose end pops or changes a screen: the idle lock waits for them
 BUSY_GROUPS = ("print", "reprint", "offthread")
+
+# the collector, off while the app starts (see cli.cmd_run), is back this long after the first frame
+GC_AFTER_START_S = 3.0
 
 # 16 colours drawn by the terminal itself: readable on the Linux console and over any SSH client
 THEME = "ansi-dark"
@@ -133,6 +137,8 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
 
     def on_mount(self) -> None:
         passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
+        if not gc.isenabled():  # turned off for the start-up by the CLI (cli.cmd_run)
+            self.set_timer(GC_AFTER_START_S, _gc_after_start)
         # after the first frame: peewee and the migrations cost start-up time
         self.call_after_refresh(self.open_store_later)
         if self.context is None:
@@ -475,6 +481,13 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
             self._open_store()
         finally:
             close_thread_connection()
+
+
+def _gc_after_start() -> None:
+    """The start-up's objects (modules, classes, styles: alive as long as the app) are set apart
+    from the collector's later passes, which then only walk what the counter's work makes."""
+    gc.freeze()
+    gc.enable()
 
 
 def _unfinished_carnets() -> list:
