@@ -15,10 +15,14 @@ from support.terminal import ALT_A, CTRL_Q, ENTER, F4, TAB, Terminal, clean_env
 CARNET_TUI = Path(sys.executable).with_name("carnet-tui")
 
 
-def _signed_in(db: Path) -> bool:
+def _sign_ins(db: Path) -> int:
     with sqlite3.connect(db) as con:
         return con.execute("SELECT COUNT(*) FROM journal WHERE kind = 'sign_in' AND actor = ?",
-                           (CASHIER,)).fetchone()[0] > 0
+                           (CASHIER,)).fetchone()[0]
+
+
+def _signed_in(db: Path) -> bool:
+    return _sign_ins(db) > 0
 
 
 def _paid(db: Path) -> list[tuple[int, int]]:  # amount, tendered (cents)
@@ -62,3 +66,29 @@ def test_the_terminal_is_given_back_as_it_was(tmp_path: Path) -> None:
         assert termios.tcgetattr(term.fd)[:4] == before[:4]  # iflag, oflag, cflag, lflag
     finally:
         term.stop()
+
+
+def test_keys_echoed_before_the_start_are_wiped_at_the_end(tmp_path: Path) -> None:
+    """Typed before the app could turn echo off (an SSH login): the PIN was echoed on the terminal;
+    the app wipes the screen when it ends. Typed once the sign-in is drawn: nothing to wipe."""
+    from carnet_tui.ui.early_keys import WIPE
+
+    env = clean_env(tmp_path, CARNET_CASHIER=CASHIER)
+    db = tmp_path / "carnet.db"
+    subprocess.run([str(CARNET_TUI), "--db", str(db), "init", "--demo"], env=env, check=True,
+                   capture_output=True, timeout=60)
+    prepare_store(str(db), open_till=False)
+    for typed_ahead in (True, False):
+        term = Terminal([str(CARNET_TUI), "--db", str(db)], env)
+        try:
+            if not typed_ahead:
+                term.wait_for_text(b"Identification")
+            signed = _sign_ins(db)
+            term.write(SIGN_IN_KEYS)
+            term.wait_for(lambda signed=signed: _sign_ins(db) > signed, what="the sign-in")
+            term.write(CTRL_Q)
+            assert term.wait_exit(30) == 0
+            after_app = term.bytes().rsplit(b"\x1b[?1049l", 1)[-1]  # what follows the app's screen
+            assert (WIPE.encode() in after_app) is typed_ahead
+        finally:
+            term.stop()
