@@ -26,6 +26,7 @@ from carnet_tui.services import clients as client_service
 from carnet_tui.texts import t
 from carnet_tui.ui import offthread
 from carnet_tui.ui.literal import literal
+from carnet_tui.ui.screens.yesno import YesNo
 from carnet_tui.ui.threads import close_thread_connection as _close_thread_connection  # noqa: F401 (sale.py takes it from here)
 from carnet_tui.ui.widgets import ChoiceBar, Gauge, KeyList, QuietInput, drain
 
@@ -354,7 +355,7 @@ class RangeDialog(Dialog):
         self.dismiss(result if result is not None else True)
 
 
-class ConfirmDialog(ModalScreen[bool]):
+class ConfirmDialog(YesNo):
     """Oui / Non. O, Y or Enter say yes; N or Escape say no."""
 
     BINDINGS = [
@@ -363,25 +364,7 @@ class ConfirmDialog(ModalScreen[bool]):
     ]
 
     def __init__(self, title: str, question: str) -> None:
-        super().__init__()
-        self.title_text = title
-        self.question = question
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm"):
-            yield Label(literal(self.title_text), classes="dialog-title")
-            yield Static(literal(self.question), id="question")
-            with Horizontal(classes="buttons"):
-                yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
-                yield Button(t("key.no"), id="no", compact=True)
-            yield Static(t("printq.hint"), classes="hint")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
+        super().__init__(title, question, t("printq.hint"))
 
 
 class RetryDialog(ModalScreen[bool]):

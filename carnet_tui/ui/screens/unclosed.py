@@ -21,6 +21,7 @@ from carnet_tui.domain.rules import format_date
 from carnet_tui.services.unclosed import UnclosedSale
 from carnet_tui.texts import t
 from carnet_tui.ui.literal import literal
+from carnet_tui.ui.screens.yesno import YesNo
 
 SHOWN_NUMBERS = 6  # carnet numbers named in a question; more are counted
 
@@ -40,8 +41,8 @@ def carnet_count(count: int) -> str:
 class AskedNow(ModalScreen[object]):
     """A question that ignores the keys typed before it was asked (their events are older)."""
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # the other base's (YesNo)
         self.asked_at = get_time()
 
     def on_key(self, event: Key) -> None:
@@ -88,7 +89,7 @@ class LeaveSaleDialog(AskedNow):
         self.dismiss({"close": "close", "later": "later"}.get(event.button.id or ""))
 
 
-class YesNoNow(AskedNow):
+class YesNoNow(AskedNow, YesNo):
     """Oui / Non with the keys of the app's questions (O or Y, N, Escape); Enter presses the
     focused button, which is at first the ``default`` answer."""
 
@@ -98,27 +99,8 @@ class YesNoNow(AskedNow):
     ]
 
     def __init__(self, title: str, question: str, hint: str, default: bool) -> None:
-        super().__init__()
-        self.title_text = title
-        self.question = question
-        self.hint = hint
+        super().__init__(title, question, hint)
         self.AUTO_FOCUS = "#yes" if default else "#no"
-
-    def compose(self) -> ComposeResult:
-        with Vertical(classes="dialog confirm"):
-            yield Label(literal(self.title_text), classes="dialog-title")
-            yield Static(literal(self.question), id="question")
-            with Horizontal(classes="buttons"):
-                yield Button(t("key.yes"), id="yes", compact=True, variant="primary")
-                yield Button(t("key.no"), id="no", compact=True)
-            yield Static(literal(self.hint), classes="hint")
-
-    def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
-
-    @on(Button.Pressed)
-    def pressed(self, event: Button.Pressed) -> None:
-        self.dismiss(event.button.id == "yes")
 
 
 def offer_dialog(sale: UnclosedSale, today_text: str) -> YesNoNow:
