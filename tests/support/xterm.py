@@ -38,6 +38,7 @@ class Xterm:
         self.log = folder / "xterm.log"
         self.xvfb: subprocess.Popen[bytes] | None = None
         self.xterm: subprocess.Popen[bytes] | None = None
+        self._errors = None
         read_end, write_end = os.pipe()
         self.xvfb = subprocess.Popen([str(XVFB), "-displayfd", str(write_end), "-screen", "0", "800x600x24",
                                       "-nolisten", "tcp", "-noreset"], pass_fds=(write_end,),
@@ -54,8 +55,9 @@ class Xterm:
         command = [str(XTERM), "-geometry", "80x24", "-l", "-lf", str(self.log), "-u8" if utf8 else "+u8"]
         for line in resources:
             command += ["-xrm", line]
+        self._errors = open(folder / "xterm.err", "wb")  # noqa: SIM115 - closed by stop()
         self.xterm = subprocess.Popen([*command, "-e", *argv], env=self.env, cwd=folder,
-                                      stdout=subprocess.DEVNULL, stderr=open(folder / "xterm.err", "wb"))
+                                      stdout=subprocess.DEVNULL, stderr=self._errors)
         self.window = self._xdotool("search", "--sync", "--onlyvisible", "--pid", str(self.xterm.pid)).split()[0]
         self._xdotool("windowfocus", "--sync", self.window)
 
@@ -120,6 +122,8 @@ class Xterm:
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait(10)
+        if self._errors is not None:
+            self._errors.close()
 
     def __enter__(self) -> Xterm:
         return self
