@@ -58,7 +58,8 @@ class Xterm:
         self._errors = open(folder / "xterm.err", "wb")  # noqa: SIM115 - closed by stop()
         self.xterm = subprocess.Popen([*command, "-e", *argv], env=self.env, cwd=folder,
                                       stdout=subprocess.DEVNULL, stderr=self._errors)
-        self.window = self._xdotool("search", "--sync", "--onlyvisible", "--pid", str(self.xterm.pid)).split()[0]
+        found = self._xdotool("search", "--sync", "--onlyvisible", "--pid", str(self.xterm.pid))
+        self.window = found.split()[0]
         self._xdotool("windowfocus", "--sync", self.window)
 
     def _xdotool(self, *args: str) -> str:
