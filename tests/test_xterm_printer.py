@@ -7,9 +7,10 @@ turns LF into CR LF. ESC/POS bytes cannot pass that way (``ESC t 19``, CP858, lo
 QR's length loses its NUL; "N°" is 0xF8). ``terminal:base64`` sends the document as base64 letters,
 which pass unchanged, and the desk's ``printerCommand`` decodes them (``base64 -di``).
 
-The sale test sells the manual's line twice from the same prepared store, through the same xterm
-and keys: once to a ``file:`` printer on the server, once to ``terminal:base64`` with xterm's
-printer command decoding each document into FILE; the two files must be the same billets, byte for byte.
+The sale tests sell the manual's line from copies of one prepared store, through xterm and the same
+keys: to a ``file:`` printer on the server (the reference), then to ``terminal:base64`` with xterm's
+printer command decoding each document into a file, xterm running the program directly and through
+``ssh -tt`` and a private sshd; the files must hold the same billets, byte for byte, in order.
 """
 
 from __future__ import annotations
@@ -21,11 +22,12 @@ import shutil
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
 import pytest
-from support import xterm
+from support import sshd, xterm
 from support.people import prepare_store
 from support.terminal import billets_sent, clean_env
 from test_print_support import billet_numbers, parse
@@ -141,39 +143,74 @@ def masked(doc: bytes) -> bytes:
     return re.sub(rb"\d\d:\d\d", b"hh:mm", doc)
 
 
-@needs_xterm
-def test_manual_sale_through_xterm_prints_what_a_file_printer_gets(tmp_path: Path) -> None:
-    env = clean_env(tmp_path)
-    prepared = tmp_path / "prepared.db"
+@pytest.fixture(scope="module")
+def reference(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, bytes]:
+    """A prepared store (who signs in, the desk's till opened) and what a ``file:`` printer got for
+    the manual's sale on a copy of it, typed in xterm like the others."""
+    if xterm.available() is not None:
+        pytest.skip(str(xterm.available()))
+    folder = tmp_path_factory.mktemp("reference")
+    env = clean_env(folder)
+    prepared = folder / "prepared.db"
     subprocess.run([str(CARNET_TUI), "--db", str(prepared), "init", "--demo"], env=env, check=True,
                    capture_output=True, timeout=60)
-    prepare_store(str(prepared))  # who signs in; the desk's till opened
-    printed: dict[str, bytes] = {}
-    for name in ("file", "xterm"):
-        db, out = tmp_path / f"{name}.db", tmp_path / f"{name}.bin"
-        shutil.copy(prepared, db)  # the same store: the same billet numbers and signed QR codes
-        if name == "file":
-            printer, command = f"file:{out}", ""
-        else:
-            printer, command = "terminal:base64", decoding_into(out)
-        with xterm.Xterm(tmp_path / name, [str(CARNET_TUI), "--db", str(db), "--printer", printer], env,
-                         resources(command)) as term:
-            sell(term, db)
-            if name == "xterm":
-                term.wait_for(lambda: len(BLOCK.findall(term.bytes())) == 31, limit=30, what="31 blocks")
-                term.wait_for(partial(documents_at, out, 31), limit=30, what="31 documents at the printer")
-                screen = BLOCK.sub(b"", term.bytes())
-                assert b"\x1b@" not in screen and b"\x1dV" not in screen  # no printer byte drawn
-        printed[name] = out.read_bytes()
-    assert len(printed["file"]) > 5000
-    at_file, at_desk = parse(printed["file"]), parse(printed["xterm"])
+    prepare_store(str(prepared))
+    db, out = folder / "file.db", folder / "file.bin"
+    shutil.copy(prepared, db)
+    with xterm.Xterm(folder / "x", [str(CARNET_TUI), "--db", str(db), "--printer", f"file:{out}"], env,
+                     resources("")) as term:
+        sell(term, db)
+    assert len(out.read_bytes()) > 5000
+    return prepared, out.read_bytes()
+
+
+def sale_at_the_desk(tmp_path: Path, prepared: Path, argv: Callable[[Path], list[str]]) -> bytes:
+    """The manual's sale on a copy of ``prepared`` (the same billet numbers and signed QR codes),
+    xterm running ``argv(db)``, its printer command decoding base64 into a file: what it printed."""
+    env = clean_env(tmp_path)
+    db, out = tmp_path / "desk.db", tmp_path / "desk.bin"
+    shutil.copy(prepared, db)
+    with xterm.Xterm(tmp_path / "x", argv(db), env, resources(decoding_into(out))) as term:
+        sell(term, db)
+        term.wait_for(lambda: len(BLOCK.findall(term.bytes())) == 31, limit=30, what="31 blocks")
+        term.wait_for(partial(documents_at, out, 31), limit=30, what="31 documents at the printer")
+        screen = BLOCK.sub(b"", term.bytes())
+        assert b"\x1b@" not in screen and b"\x1dV" not in screen  # no printer byte drawn
+    return out.read_bytes()
+
+
+def same_billets(at_desk_bytes: bytes, at_file_bytes: bytes) -> None:
+    at_file, at_desk = parse(at_file_bytes), parse(at_desk_bytes)
     numbers = billet_numbers(at_desk)
     assert len(numbers) == 30 and len(set(numbers)) == 30
-    assert numbers == billet_numbers(at_file)
+    assert numbers == billet_numbers(at_file)  # in order, too
     assert [doc.qr for doc in at_desk] == [doc.qr for doc in at_file]
     assert all(doc.qr for doc in at_desk if doc.billet)
     assert [masked(doc.raw) for doc in at_desk] == [masked(doc.raw) for doc in at_file]
     assert not any(doc.duplicate for doc in at_desk)
+
+
+@needs_xterm
+def test_manual_sale_through_xterm_prints_what_a_file_printer_gets(
+        tmp_path: Path, reference: tuple[Path, bytes]) -> None:
+    prepared, at_file = reference
+    at_desk = sale_at_the_desk(tmp_path, prepared,
+                               lambda db: [str(CARNET_TUI), "--db", str(db), "--printer", "terminal:base64"])
+    same_billets(at_desk, at_file)
+
+
+@needs_xterm
+@pytest.mark.skipif(sshd.available() is not None, reason=str(sshd.available()))
+def test_manual_sale_through_xterm_and_ssh(tmp_path: Path, reference: tuple[Path, bytes]) -> None:
+    """The deployment's path: xterm at the desk, ``ssh -tt``, a private sshd, the ForceCommand."""
+    prepared, at_file = reference
+    db = tmp_path / "desk.db"
+    command = [str(CARNET_TUI), "--db", str(db), "--printer", "terminal:base64",
+               "--data-dir", str(tmp_path / "data")]
+    server_env = {"CARNET_CONFIG": str(tmp_path / "absent-config.toml"), "LANG": "C.UTF-8"}
+    with sshd.PrivateSshd(tmp_path / "sshd", command, server_env) as server:
+        at_desk = sale_at_the_desk(tmp_path, prepared, lambda _db: server.client_argv())
+    same_billets(at_desk, at_file)
 
 
 # --- the setting -----------------------------------------------------------------------------------
