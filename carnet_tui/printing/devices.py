@@ -84,8 +84,10 @@ def parse_url(url: str) -> PrinterUrl:
         raise DeviceError("url", text)
     target, _, query = rest.partition("?")
     options = dict(parse_qsl(query))
+    if scheme == "terminal" and target.lower() not in ("", "base64"):  # passthrough.ENCODINGS
+        raise DeviceError("url", text)
     if scheme in ("preview", "terminal"):
-        return PrinterUrl(scheme, target, options)
+        return PrinterUrl(scheme, target.lower() if scheme == "terminal" else target, options)
     if target.startswith("//"):  # tolerate serial:///dev/ttyS0 and tcp://host:port
         target = target[2:]
     if not target:
@@ -471,7 +473,7 @@ def _build(url: PrinterUrl, settings: PrinterSettings, data_dir: Path) -> Escpos
     if url.scheme == "terminal":
         from carnet_tui.printing.terminal_printer import TerminalPrinter
 
-        return TerminalPrinter()
+        return TerminalPrinter(encoding=url.target)
     path = spool_path(data_dir)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

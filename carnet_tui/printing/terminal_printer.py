@@ -16,10 +16,12 @@ class _Link:
 
 
 class TerminalPrinter(Escpos):
-    """Collects one document; ``send`` hands it, wrapped, to the UI's sink."""
+    """Collects one document; ``send`` hands it, wrapped, to the UI's sink. ``encoding``: "" (the
+    bytes as they are: PuTTY) or "base64" (xterm; see ``passthrough.ENCODINGS``)."""
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, encoding: str = "", **kwargs) -> None:
         Escpos.__init__(self, *args, **kwargs)
+        self.encoding = encoding
         self._buffer = bytearray()
         self._device = False
 
@@ -36,7 +38,7 @@ class TerminalPrinter(Escpos):
         send = sink()
         if send is None:  # the screen went away (link dropped) while the billet was being made
             raise BrokenPipeError("the terminal is gone")
-        send(wrap(document))
+        send(wrap(document, self.encoding))
 
     def close(self) -> None:
         self._buffer = bytearray()

@@ -171,7 +171,8 @@ TEXTS: dict[str, str] = {
     ),
     "cli.help.printer": (
         "imprimante : serial:/dev/ttyUSB0?baudrate=19200, tcp:hôte:9100, "
-        "file:/chemin, usb:vid:pid, preview, terminal (imprimante du poste, par le terminal)"
+        "file:/chemin, usb:vid:pid, preview, terminal (imprimante du poste, par le terminal ; "
+        "terminal:base64 pour xterm)"
     ),
     "cli.help.run": (
         "ouvrir la caisse (par défaut) ; la première fois, la base par défaut est remplie des "
