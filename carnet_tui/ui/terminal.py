@@ -20,6 +20,7 @@ import os
 import selectors
 import signal
 import sys
+import termios
 import threading
 from codecs import getincrementaldecoder
 from collections.abc import Callable, Generator
@@ -36,6 +37,7 @@ from textual.command import CommandList, CommandPalette
 from textual.driver import Driver
 from textual.widgets.option_list import Option
 
+from carnet_tui.printing.passthrough import OPEN as _OPEN
 from carnet_tui.texts import t
 
 ESC = "\x1b"
@@ -56,6 +58,8 @@ LINUX_CONSOLE_KEYS = {
 }
 # seconds an ending app gets to close before the process leaves anyway (a hung handler, a print job)
 EXIT_GRACE_S = 10.0
+# a document for the terminal's printer starts so (printing/passthrough.py)
+PRINTER_OPEN = _OPEN.decode()
 # written straight to the terminal if the grace runs out: what stop_application_mode would write
 RESTORE = "\x1b[?1000l\x1b[?1006l\x1b[?2004l\x1b[?7h\x1b[<u\x1b[?1049l\x1b[?25h\x1b[?1004l"
 
@@ -160,10 +164,34 @@ class _TerminalFile:
 
     def write(self, text: str) -> None:
         try:
+            if PRINTER_OPEN in text:
+                self._write_printer_block(text)
+                return
             # only the cells that changed go out (ui/lean.py); in the writer thread, off the keys' way
             self._file.write(self._diff.filter(text))
         except (OSError, ValueError):
             self._on_error()
+
+    def _write_printer_block(self, text: str) -> None:
+        """A document for the terminal's printer (``printing/passthrough.py``), byte for byte: the
+        pty's output processing turned each LF into CR LF (ONLCR), which broke any ESC/POS command
+        whose parameter is 0x0A (a raster image's data, a QR length) and sent 197 stray CRs with
+        a two-carnet sale. Output processing is off for that write only."""
+        fd = self._file.fileno()
+        try:
+            before = termios.tcgetattr(fd)
+        except termios.error:  # not a terminal (a test's pipe): nothing translates
+            self._file.write(self._diff.filter(text))
+            return
+        self._file.flush()
+        raw = list(before)
+        raw[1] &= ~termios.OPOST  # oflag
+        termios.tcsetattr(fd, termios.TCSADRAIN, raw)
+        try:
+            self._file.write(self._diff.filter(text))
+            self._file.flush()
+        finally:
+            termios.tcsetattr(fd, termios.TCSADRAIN, before)
 
     def flush(self) -> None:
         try:
