@@ -180,11 +180,21 @@ def test_sequences_and_the_escape_key_are_read_as_before() -> None:
     time.sleep(0.2)  # the Escape key alone: known once nothing followed (Textual's ESCDELAY)
     assert [e.key for e in parser.tick()] == ["escape"]
     assert _keys(parser, "\x1b[<0;5;3M\x1b[<0;5;3m") == ["MouseDown", "MouseUp"]
-    # a paste (an ESC and a letter inside too) is read as Textual reads it
-    for data in ("\x1b[200~a\x1bb c\x1b[201~x", "\x1b[200~a b\x1b[201~x"):
-        ours, textual = list(ConsoleParser().feed(data)), list(XTermParser().feed(data))
-        assert [repr(e) for e in ours] == [repr(e) for e in textual]
+    # a plain paste is read as Textual reads it
+    data = "\x1b[200~a b\x1b[201~x"
+    ours, textual = list(ConsoleParser().feed(data)), list(XTermParser().feed(data))
+    assert [repr(e) for e in ours] == [repr(e) for e in textual]
     assert isinstance(ours[0], events.Paste) and ours[0].text == "a b"
+
+
+def test_a_paste_with_escapes_inside_comes_whole_and_in_order() -> None:
+    # Textual's parser sent what followed an ESC inside a paste as keys, ahead of the paste: a
+    # hostile reason pasted into Caisse was stored with its halves swapped
+    data = "x\x1b[200~a \x1b]0;t\x07 \x1bp\x00b \x1b@ c\x1b[201~y\x1ba"
+    events_ = list(ConsoleParser().feed(data))
+    assert [type(e).__name__ for e in events_] == ["Key", "Paste", "Key", "Key"]
+    assert events_[1].text == "a \x1b]0;t\x07 \x1bpb \x1b@ c"  # NUL dropped, as Textual does
+    assert [events_[0].key, events_[2].key, events_[3].key] == ["x", "y", "alt+a"]
 
 
 @pytest.mark.parametrize(("sequence", "key"), [

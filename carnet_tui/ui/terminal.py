@@ -75,31 +75,46 @@ class ConsoleParser(XTermParser):
     """
 
     def parse(self, token_callback: TokenCallback) -> Generator[Read1 | Peek1, str, None]:
-        inner = super().parse(token_callback)  # Textual's own parser does everything else
+        def from_textual(token: Any) -> None:
+            if isinstance(token, events.Paste) and not token.text:
+                return  # the end of a paste we collected and gave already (below)
+            token_callback(token)
+
+        inner = super().parse(from_textual)  # Textual's own parser does everything else
         awaiting = next(inner)
-        recent = ""  # the last characters given to it: is a bracketed paste going on?
-        pasting = False
+        recent = ""  # the last characters given to it: has a bracketed paste begun?
+        pasted: list[str] | None = None  # a paste's text, collected here
 
         def forward(char: str) -> Read1 | Peek1:
-            nonlocal recent, pasting
+            nonlocal recent, pasted
             recent = (recent + char)[-len(BRACKETED_PASTE_START):]
             if recent == BRACKETED_PASTE_START:
-                pasting = True
-            elif recent == BRACKETED_PASTE_END:
-                pasting = False
+                pasted = []
             return inner.send(char)
 
         while True:
             try:
-                char = yield awaiting
+                char = yield (self.read1() if pasted is not None else awaiting)
             except (ParseTimeout, ParseEOF) as exc:
                 try:
                     awaiting = inner.throw(exc)
                 except StopIteration:
                     return
                 continue
+            if pasted is not None:
+                # A paste is collected here whole. Textual's parser read an ESC inside it as the
+                # start of a sequence and sent what followed as keys, ahead of the paste: a pasted
+                # "a ESC]0;t b" reached the field as "^]0;t b" then "a ", its halves swapped.
+                pasted.append(char)
+                if "".join(pasted[-len(BRACKETED_PASTE_END):]) == BRACKETED_PASTE_END:
+                    text = "".join(pasted[: -len(BRACKETED_PASTE_END)]).replace("\x00", "")
+                    pasted = None
+                    token_callback(events.Paste(text))
+                    for end in BRACKETED_PASTE_END:  # Textual's parser leaves its paste mode
+                        awaiting = forward(end)
+                continue
             # Textual waits for the next character with a timeout only inside a sequence
-            if char == ESC and awaiting.timeout is None and not pasting:
+            if char == ESC and awaiting.timeout is None:
                 try:
                     following = yield self.read1(constants.ESCAPE_DELAY)
                 except (ParseTimeout, ParseEOF) as exc:  # a lone ESC: the Escape key, as Textual says
@@ -115,7 +130,7 @@ class ConsoleParser(XTermParser):
                     continue
                 awaiting = forward(ESC)
                 char = following
-            if char == "\n" and not pasting:
+            if char == "\n":
                 # keys typed before the app set the terminal raw (at launch, over SSH) went through
                 # the line discipline, which turned Enter's CR into LF: that Enter was lost, and the
                 # PIN typed ahead with it. In raw mode only Ctrl+J sends LF; it is Enter here too.
