@@ -77,7 +77,16 @@ class QuietInput(ImmediateKeys, Input):
     def _on_paste(self, event: Paste) -> None:
         # a paste may carry ESC and other controls (a name copied from anywhere): they would reach
         # the terminal as the field repaints. Input's own handler, next in the MRO, inserts the rest.
-        event.text = strip_controls(event.text)
+        text = strip_controls(event.text)
+        lines = text.splitlines()
+        text = lines[0] if lines else ""
+        if self.max_length:
+            # Input refuses a paste that would pass the field's length whole, without a word: what
+            # fits goes in, and the field shows where it was cut
+            start, end = sorted(self.selection)
+            room = self.max_length - (len(self.value) - (end - start))
+            text = text[: max(room, 0)]
+        event.text = text
 
 
 class PinInput(QuietInput):
