@@ -34,6 +34,7 @@ TEXTS: dict[str, str] = {
     "keycap.escape": "Échap",
     "keycap.enter": "Entrée",
     # home
+    "err.field.too_long": "Trop long : {max} caractères au plus ; rien n'a été ajouté.",
     "home.title": "Accueil",
     "home.menu.sales": "Ventes",
     "home.hint": (

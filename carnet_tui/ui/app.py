@@ -22,7 +22,7 @@ from textual.command import CommandPalette
 from textual.reactive import Reactive
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
-from textual.widgets import Input
+from textual.widgets import Input, Static
 
 from carnet_tui.domain.context import Approval, Context, Permission, self_approval
 from carnet_tui.domain.errors import DomainError
@@ -34,11 +34,13 @@ from carnet_tui.ui import (
     sections,
 )
 from carnet_tui.ui.backoffice_app import BackOffice
+from carnet_tui.ui.literal import literal
 from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.screens.signin import LockScreen, SignInScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
 from carnet_tui.ui.unclosed_app import UnclosedSales
+from carnet_tui.ui.widgets import QuietInput
 
 # The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
 # printing service only after the first frame: the first screen must appear as fast as a bare app.
@@ -292,6 +294,16 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
             await window.remove()
         await self.push_screen(SignInScreen(self.settings.venue.name, self.settings.counter.desk,
                                             preselect=""))
+
+    def on_quiet_input_too_long(self, event: QuietInput.TooLong) -> None:
+        """Said under the field (its ``#<id>-error`` line, where every form has one), else in a
+        notice: nothing was added."""
+        message = t("err.field.too_long", max=event.field.max_length)
+        error = self.screen.query(f"#{event.field.id}-error") if event.field.id else None
+        if error:
+            error.first(Static).update(literal(message))
+        else:
+            self.notify(message, severity="warning")
 
     # ------------------------------------------------------------------ actions
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

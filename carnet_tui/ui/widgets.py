@@ -74,19 +74,27 @@ class QuietInput(ImmediateKeys, Input):
             self.set_reactive(Widget.virtual_size, Size(self.content_width, 1))
         super()._watch_value(value)  # type: ignore[misc]
 
+    class TooLong(Message):
+        """A paste refused because it would pass the field's length (the app says it, ui/app.py)."""
+
+        def __init__(self, field: QuietInput) -> None:
+            super().__init__()
+            self.field = field
+
     def _on_paste(self, event: Paste) -> None:
         # a paste may carry ESC and other controls (a name copied from anywhere): they would reach
         # the terminal as the field repaints. Input's own handler, next in the MRO, inserts the rest.
         text = strip_controls(event.text)
         lines = text.splitlines()
-        text = lines[0] if lines else ""
+        event.text = lines[0] if lines else ""
         if self.max_length:
-            # Input refuses a paste that would pass the field's length whole, without a word: what
-            # fits goes in, and the field shows where it was cut
             start, end = sorted(self.selection)
-            room = self.max_length - (len(self.value) - (end - start))
-            text = text[: max(room, 0)]
-        event.text = text
+            if len(self.value) - (end - start) + len(event.text) > self.max_length:
+                # Textual's Input drops such a paste whole with only a bell (often silent over SSH)
+                event.prevent_default()
+                event.stop()
+                self.app.bell()
+                self.post_message(self.TooLong(self))
 
 
 class PinInput(QuietInput):
