@@ -1,0 +1,34 @@
+"""Defects found in the hand trial (docs/TRIAL.md), each pinned by keys through Pilot at 80×24 on the
+demo store (real SQLite, a ``file:`` printer)."""
+
+from __future__ import annotations
+
+import pytest
+from support.till_ui import counter_context, open_till, printer_settings, till_app, with_demo
+from test_ui_support import wait_until
+
+from carnet_tui.services import till
+from carnet_tui.ui.screens.reports import ReportsScreen, ReportsTable
+
+SIZE = (80, 24)
+
+
+@pytest.fixture
+def ui_settings(tmp_path):
+    for settings in with_demo(tmp_path):
+        yield printer_settings(settings, tmp_path / "out.bin")
+
+
+async def test_a_big_z_shows_its_amounts_whole_in_the_list(ui_settings) -> None:
+    # the trial: a float of 10 001 590,00 DH showed as "10 001 60." in Rapports (read: 1 000 160)
+    ctx = counter_context()
+    ctx = open_till(ctx, {10000: 99999, 20000: 1})
+    till.close_till(ctx, {20000: 99999})
+    app = till_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+z")
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen)
+                         and app.screen.query_one(ReportsTable).row_count > 0)
+        cells = [str(cell).strip() for cell in app.screen.query_one(ReportsTable).get_row_at(0)]
+        assert cells[-3:] == ["10000100,00", "19999800,00", "9999700,00"]
+        assert not any(cell.endswith(".") for cell in cells[-3:])
