@@ -32,3 +32,17 @@ async def test_a_big_z_shows_its_amounts_whole_in_the_list(ui_settings) -> None:
         cells = [str(cell).strip() for cell in app.screen.query_one(ReportsTable).get_row_at(0)]
         assert cells[-3:] == ["10000100,00", "19999800,00", "9999700,00"]
         assert not any(cell.endswith(".") for cell in cells[-3:])
+
+
+async def test_the_lock_at_the_door_does_not_speak_of_a_sale(ui_settings) -> None:
+    # the trial: Alt+L at the door (a contrôleur, no sale) said "La vente en cours est gardée"
+    from carnet_tui.ui.screens.signin import LockScreen
+
+    ctx = counter_context(name="Karim", role="contrôleur")
+    app = till_app(ui_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+l")
+        await wait_until(pilot, lambda: isinstance(app.screen, LockScreen))
+        kept = str(app.screen.query_one("#lock-kept").render())
+        assert "vente" not in kept.lower() and "caissier" not in kept.lower()
+        assert kept == "Le travail en cours est gardé : la même personne ou une autre le reprend."
