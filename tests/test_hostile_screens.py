@@ -4,6 +4,7 @@ demo store (real SQLite, a ``file:`` printer)."""
 from __future__ import annotations
 
 import pytest
+from rich.text import Text
 from support.till_ui import counter_context, open_till, printer_settings, till_app, with_demo
 from test_ui_support import wait_until
 
@@ -46,3 +47,42 @@ async def test_the_lock_at_the_door_does_not_speak_of_a_sale(ui_settings) -> Non
         kept = str(app.screen.query_one("#lock-kept").render())
         assert "vente" not in kept.lower() and "caissier" not in kept.lower()
         assert kept == "Le travail en cours est gardé : la même personne ou une autre le reprend."
+
+
+@pytest.fixture
+def bo_settings(tmp_path):
+    from test_ui_support import demo_settings
+
+    yield from demo_settings(tmp_path)
+
+
+async def test_a_new_client_beyond_the_list_is_said_saved(bo_settings) -> None:
+    # the trial: a client added in Alt+K (named "[/] ‮مرحبا 漢字 😀", after the first 50 names) was
+    # saved, but the screen did not change: no word, the new client nowhere in sight
+    from support.backoffice import back_office_app, responsable
+    from support.backoffice import open_till as bo_open_till
+    from test_ui_support import settle, type_text
+
+    from carnet_tui.store.models import Client
+    from carnet_tui.ui.screens.backoffice_clients import ClientsScreen
+    from carnet_tui.ui.screens.backoffice_forms import ClientDialog
+
+    ctx = bo_open_till(responsable())
+    app = back_office_app(bo_settings, ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientsScreen))
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientDialog))
+        await type_text(pilot, "Zz [/] \u202eمرحبا 漢字")
+        await pilot.press("tab")
+        await type_text(pilot, "0612345678")
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, ClientsScreen))
+        await settle(pilot)
+        made = Client.get(Client.phone == "0612345678")
+        assert made.name == "Zz [/] مرحبا 漢字"  # the bidi override removed where it entered
+        subtitle = app.screen.query_one("#bo-clients").border_subtitle
+        said = Text.from_markup(subtitle).plain if isinstance(subtitle, str) else subtitle.plain
+        assert said.startswith("Zz [/] مرحبا 漢字 : enregistré")
+        assert "tapez son nom" in said  # not among the 50 names shown
