@@ -86,3 +86,27 @@ async def test_a_new_client_beyond_the_list_is_said_saved(bo_settings) -> None:
         said = Text.from_markup(subtitle).plain if isinstance(subtitle, str) else subtitle.plain
         assert said.startswith("Zz [/] مرحبا 漢字 : enregistré")
         assert "tapez son nom" in said  # not among the 50 names shown
+
+
+async def test_a_reason_pasted_longer_than_its_field_is_said_refused(ui_settings) -> None:
+    # the trial: 10 000 characters pasted into the withdrawal's reason left it empty with only the
+    # bell (often silent over SSH), then "Le motif est obligatoire." as if nothing had been pasted
+    from textual import events
+
+    from carnet_tui.store.models import CashMovement
+    from carnet_tui.ui.screens.till import MovementDialog, TillScreen
+
+    app = till_app(ui_settings, open_till(counter_context()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+r")
+        await wait_until(pilot, lambda: isinstance(app.screen, TillScreen))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
+        await pilot.press("5", "tab")
+        app.focused.post_message(events.Paste("[bold red]x[/] " + "W" * 10_000))
+        await wait_until(pilot, lambda: str(app.screen.query_one("#movement-reason-error").render()) != "")
+        assert app.focused.value == ""
+        assert str(app.screen.query_one("#movement-reason-error").render()) == (
+            "Trop long : 200 caractères au plus ; rien n'a été ajouté.")
+        await pilot.press("escape")
+    assert not CashMovement.select().exists()
