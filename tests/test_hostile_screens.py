@@ -110,3 +110,22 @@ async def test_a_reason_pasted_longer_than_its_field_is_said_refused(ui_settings
             "Trop long : 200 caractères au plus ; rien n'a été ajouté.")
         await pilot.press("escape")
     assert not CashMovement.select().exists()
+
+
+async def test_the_door_report_refused_by_the_printer_is_said_on_the_screen(ui_settings, tmp_path) -> None:
+    # the trial: the entries report's printer refusal came as a toast over the key bar, gone in seconds
+    from carnet_tui.ui.screens.door import DoorScreen
+
+    broken = printer_settings(ui_settings, tmp_path / "no-such-folder" / "out.bin")
+    app = till_app(broken, counter_context(name="Karim", role="contrôleur"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+c")
+        await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+        await pilot.press("f3")
+        await wait_until(pilot, lambda: app.screen.report is not None)
+        title = str(app.screen.query_one("#door-reason").render())
+        await pilot.press("f9")
+        await wait_until(pilot, lambda: str(app.screen.query_one("#door-reason").render()) != title)
+        said = str(app.screen.query_one("#door-reason").render())
+        assert said.startswith("Imprimante"), said
+        assert app.screen.report is not None  # the report is still there to print again
