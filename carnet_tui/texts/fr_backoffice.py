@@ -90,6 +90,8 @@ TEXTS.update({
     "bo.clients.search_placeholder": "nom, téléphone ou N° d'adhérent",
     "bo.clients.none": "Aucun client trouvé.",
     "bo.clients.count": "{count} client(s)",
+    "bo.clients.saved": "{name} : enregistré. Le changement est inscrit au journal.",
+    "bo.clients.saved_hidden": "{name} : enregistré (hors de la liste : tapez son nom).",
     "bo.col.client": "Nom",
     "bo.col.phone": "Téléphone",
     "bo.col.member": "N° adhérent",

@@ -31,7 +31,7 @@ TEXTS: dict[str, str] = {
     "signin.checking": "Vérification du code PIN...",
     # the idle lock
     "lock.title": "Écran verrouillé",
-    "lock.kept": "La vente en cours est gardée : le même caissier ou un autre la reprend.",
+    "lock.kept": "Le travail en cours est gardé : la même personne ou une autre le reprend.",
     "lock.hint": "↑/↓ : choisir le nom · code PIN puis Entrée : reprendre",
     "lock.other": "{user} reprend la caisse.",
     # changing cashier

@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.widgets import Label, Static
 
+from carnet_tui.domain.text import fit_cells
 from carnet_tui.services import backoffice as bo
 from carnet_tui.services.clients import SEARCH_MAX_CHARS
 from carnet_tui.texts import t
@@ -141,16 +142,24 @@ class ClientsScreen(BackOfficeScreen):
         if self.focused is self.query_one("#bo-client-search"):
             self.set_focus(self.query_one("#bo-clients"))
 
+    def saved(self, made: bo.ClientEntry | None) -> None:
+        """After a form: the list read again on the client, and a word saying it was saved (a new
+        client outside the first ``LIMIT`` names would otherwise leave the screen unchanged)."""
+        if not made:
+            return
+        self.reload(made.id)
+        shown = any(c.id == made.id for c in self.clients)
+        self.say(t("bo.clients.saved" if shown else "bo.clients.saved_hidden", name=fit_cells(made.name, 24)))
+
     def action_new(self) -> None:
-        self.app.push_screen(ClientDialog(self.ctx), callback=lambda made: made and self.reload(made.id))
+        self.app.push_screen(ClientDialog(self.ctx), callback=self.saved)
 
     def action_edit(self) -> None:
         client = self.current_client()
         if client is None:
             self.say(t("bo.clients.none"))
             return
-        self.app.push_screen(ClientDialog(self.ctx, client),
-                             callback=lambda made: made and self.reload(made.id))
+        self.app.push_screen(ClientDialog(self.ctx, client), callback=self.saved)
 
     def action_toggle(self) -> None:
         client = self.current_client()

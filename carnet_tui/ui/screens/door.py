@@ -279,8 +279,12 @@ class DoorScreen(Screen):
             self.app.notify(t("door.report.printed"))
 
         await offthread.run(self, lambda: door.print_report(report, self.app.settings), done=printed,
-                            refused=lambda r: self.app.notify(literal(r.message), severity="error"),
-                            expected=offthread.printer_errors())
+                            refused=self.print_refused, expected=offthread.printer_errors())
+
+    def print_refused(self, refusal: offthread.Refusal) -> None:
+        """Said in the report's place, not in a toast that vanishes: the report stays below it."""
+        self.query_one("#door-reason", Static).update(literal(refusal.message, DETAIL_WIDTH))
+        self.app.bell()
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -31,15 +31,16 @@ if TYPE_CHECKING:
     from carnet_tui.ui.app import CarnetApp
 
 LIMIT = 200
+AMOUNT_WIDTH = 12  # "1 000 000,00" and one space
 # (column key, text key, width, right-aligned): 78 columns inside the frame
 COLUMNS = (
-    ("desk", "zlist.col.desk", 10, False),
+    ("desk", "zlist.col.desk", 9, False),
     ("number", "zlist.col.number", 5, True),
     ("date", "zlist.col.date", 17, False),
-    ("closed_by", "zlist.col.closed_by", 13, False),
-    ("expected", "zlist.col.expected", 11, True),
-    ("counted", "zlist.col.counted", 11, True),
-    ("difference", "zlist.col.difference", 11, True),
+    ("closed_by", "zlist.col.closed_by", 11, False),
+    ("expected", "zlist.col.expected", AMOUNT_WIDTH, True),
+    ("counted", "zlist.col.counted", AMOUNT_WIDTH, True),
+    ("difference", "zlist.col.difference", AMOUNT_WIDTH, True),
 )
 
 
@@ -50,7 +51,15 @@ def _cell(text: str, width: int, right: bool = False) -> Text:
 
 
 def _amount(cents: int | None) -> str:
-    return "" if cents is None else format_amount(cents)
+    """An amount never cut (a cut amount reads as another number): without its group spaces when
+    it is too wide for its column, and as ``#`` marks, like a spreadsheet, beyond that."""
+    if cents is None:
+        return ""
+    room = AMOUNT_WIDTH - 1
+    text = format_amount(cents)
+    if len(text) > room:
+        text = text.replace(" ", "")
+    return text if len(text) <= room else "#" * room
 
 
 @dataclass(frozen=True)
