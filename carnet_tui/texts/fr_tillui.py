@@ -35,7 +35,6 @@ TEXTS: dict[str, str] = {
     "err.tillui.amount_required": "Saisissez le montant, par exemple 200 ou 150,50.",
     "err.tillui.amount_zero": "Le montant doit être supérieur à zéro.",
     "tillui.reason_required": "Le motif est obligatoire.",
-    "tillui.too_long": "Trop long : {max} caractères au plus ; rien n'a été ajouté.",
     # X and Z
     "tillui.x.title": "Rapport X : la session en cours, sans clôture",
     "tillui.z.title": "Rapport Z n° {number} : clôture de caisse",

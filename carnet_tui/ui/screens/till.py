@@ -172,20 +172,6 @@ class CountForm(Vertical):
 
 
 # ---------------------------------------------------------------------------- dialogs
-class MovementInput(QuietInput):
-    """The amount or the reason: a paste longer than the field is refused whole (Textual), and said
-    under the field, not only with the bell (over SSH the bell is often silent)."""
-
-    class Refused(Message):
-        def __init__(self, field: MovementInput) -> None:
-            super().__init__()
-            self.field = field
-
-    def restricted(self) -> None:
-        self.app.bell()
-        self.post_message(self.Refused(self))
-
-
 class MovementDialog(Dialog):
     """Dépôt or retrait: an amount typed the French way, a reason, then a responsable's approval."""
 
@@ -202,12 +188,12 @@ class MovementDialog(Dialog):
             yield Label(t(f"tillui.{self.kind.value}.title"), classes="dialog-title")
             with Horizontal(classes="field-row"):
                 yield Label(t("tillui.amount"), classes="field-label")
-                yield MovementInput(id="movement-amount", compact=True, classes="amount", max_length=20)
+                yield QuietInput(id="movement-amount", compact=True, classes="amount", max_length=20)
                 yield Static("DH", classes="unit")
             yield Static("", id="movement-amount-error", classes="error")
             with Horizontal(classes="field-row"):
                 yield Label(t("tillui.reason"), classes="field-label")
-                yield MovementInput(id="movement-reason", compact=True, max_length=200)
+                yield QuietInput(id="movement-reason", compact=True, max_length=200)
             yield Static("", id="movement-reason-error", classes="error")
             yield Static(t("tillui.movement_hint"), classes="hint")
 
@@ -219,11 +205,6 @@ class MovementDialog(Dialog):
         if cents <= 0:
             raise DomainError("err.tillui.amount_zero", field="amount")
         return cents
-
-    @on(MovementInput.Refused)
-    def too_long(self, event: MovementInput.Refused) -> None:
-        event.stop()
-        self.show_error(f"{event.field.id}-error", t("tillui.too_long", max=event.field.max_length))
 
     def refuse(self, field: str | None, message: str) -> None:
         where = "reason" if field == "reason" else "amount"
