@@ -190,3 +190,31 @@ async def test_progress_shows_the_billet_reached_and_retry_continues_there(ui_se
         assert printed_count("20191220-815") == 15
         assert out.read_bytes().count(b"20191220-815-0") >= 9  # billets 7 to 15 went to the printer
         assert b"20191220-815-001" not in out.read_bytes()
+
+
+async def test_a_controleur_is_not_asked_about_unfinished_prints(ui_settings) -> None:
+    # the trial: Karim signed in over a carnet left half printed; the question came over the door's
+    # screen, the next scan went into it, Enter said Oui, and the print was refused for his role
+    from carnet_tui.domain.context import Role
+    from carnet_tui.ui.screens.door import DoorScreen
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_sale(pilot)
+        await pick_manual_line(pilot, "1")
+        await pay_cash(pilot, "")
+        await close_and_ask(pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+    carnet = Carnet.get()
+    Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
+
+    app = make_app(ui_settings, role=Role.CONTROLEUR, name="Karim")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("alt+c")
+        await wait_until(pilot, lambda: isinstance(app.screen, DoorScreen))
+        await settle(pilot)
+        assert isinstance(app.screen, DoorScreen)  # no question over it
+    app = make_app(ui_settings)  # a seller is still asked: the carnet is owed
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDialog))

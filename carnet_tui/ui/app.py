@@ -157,7 +157,9 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
     def start_of_session(self) -> None:
         """Once someone is signed in: the questions left from before, then the idle watch."""
         self._looked = False  # this cashier's open sales are looked for again
-        self.offer_unfinished()
+        if self.context is not None and self.context.can(Permission.SELL):
+            # not over the door's screen: a contrôleur cannot print, and the next scan went into it
+            self.offer_unfinished()
         self.offer_unclosed_at_start()  # after the unfinished prints' questions
         self._watch_idle()
 
