@@ -129,3 +129,21 @@ async def test_the_door_report_refused_by_the_printer_is_said_on_the_screen(ui_s
         said = str(app.screen.query_one("#door-reason").render())
         assert said.startswith("Imprimante"), said
         assert app.screen.report is not None  # the report is still there to print again
+
+
+async def test_f8_with_no_sale_says_nothing_was_finalized(ui_settings) -> None:
+    # the trial: F8 on a new, empty sale said "Vente finalisée." with no sale in the store
+    from test_ui_support import make_app, open_sale, settle
+
+    from carnet_tui.store.models import Sale
+    from carnet_tui.texts import t
+    from carnet_tui.ui.screens.sale import SaleScreen
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sale(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        await pilot.press("f8")
+        await settle(pilot)
+        assert str(app.screen.query_one("#sold-table").border_subtitle) == t("msg.nothing_to_finalize")
+        assert Sale.select().count() == 0

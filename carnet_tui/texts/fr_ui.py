@@ -116,6 +116,7 @@ TEXTS: dict[str, str] = {
     "msg.sale_closed": "Vente clôturée.",
     "msg.nothing_to_close": "Aucune ligne réglée à clôturer.",
     "msg.finalized": "Vente finalisée. Fenêtre prête pour la vente suivante.",
+    "msg.nothing_to_finalize": "Aucune vente à finaliser : la fenêtre est remise à zéro.",
     "msg.close_first": "Clôturez d'abord la vente (F6).",
     "msg.line_paid": "Ligne déjà réglée. La suivante : Entrée sur un carnet, puis F4.",
     "msg.sale_set_aside": "Vente N° {number} mise de côté (non clôturée) : reprise par Alt+A ou F5.",

@@ -729,7 +729,9 @@ class SaleScreen(RowActions):
             await offthread.run(self, lambda: sales.finalize_sale(ctx, sale_id, approval), done=finalized,
                                 refused=refused, show=self.say)
             return
-        finalized()
+        # nothing in the store yet: what was being typed is cleared, and no sale is said finalized
+        self.reset_window()
+        self.say(t("msg.nothing_to_finalize"))
 
     def ask_before_finalize(self) -> bool:
         """F8 on a sale paid but not closed asks Clôturer / Plus tard / Annuler; on a closed sale with
