@@ -238,7 +238,8 @@ def test_a_full_day_and_its_z(manual_catalog, store_location, tmp_path):
     # the Z read back from the store, and its DUPLICATA, say the same
     stored = till.z_reports()[0]
     assert till.z_report(stored.id) == z
-    copy = till.reprint_z(counter_context(open_till=False), stored.id)
+    reader = counter_context(open_till=False)
+    copy = till.reprint_z(reader, stored.id, approval(reader, "reprint"))
     assert copy == z and copy.duplicate
     report_printing.print_report(copy, day.settings)
     _check_paper(day.printed, z, rows)

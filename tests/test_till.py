@@ -177,12 +177,15 @@ def test_past_z_found_read_back_and_reprinted_as_duplicata(connected):
     assert [z.number for z in till.z_reports(limit=1)] == [2]
     assert till.z_report(ones[1].id) == first and till.z_report(everything[1].id) == other
     ctx = counter_context(open_till=False)
-    copy = till.reprint_z(ctx, ones[0].id)
+    _refused("err.approval.required", till.reprint_z, ctx, ones[0].id, None)  # every reprint approved
+    copy = till.reprint_z(ctx, ones[0].id, approval(ctx, "reprint"))
     assert copy == second and copy.duplicate and not second.duplicate
     event = _events(Event.Z_REPRINTED)[-1]
     assert json.loads(event.data)["z"] == ones[0].id and event.actor == "amina"
+    assert event.approved_by == NAMES[Role.RESPONSABLE]
     _refused("err.till.z_not_found", till.z_report, 999)
-    _refused("err.till.z_not_found", till.reprint_z, ctx, "1; DROP TABLE z_report")
+    _refused("err.till.z_not_found", till.reprint_z, ctx, "1; DROP TABLE z_report",
+             approval(ctx, "reprint"))
     assert journal.verify().ok
 
 

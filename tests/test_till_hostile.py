@@ -105,12 +105,13 @@ def test_past_z_lookups_take_any_id(till_store: str) -> None:
     store.connect(till_store)
     ctx = _open(counter_context(desk="Hostile 3", open_till=False))
     till.close_till(ctx, {10000: 1})
+    yes = approval(ctx, "reprint")
 
     @EXAMPLES
     @given(z_id=hostile_value, desk=st.one_of(st.none(), hostile_text), limit=hostile_value)
     def run(z_id: object, desk: str | None, limit: object) -> None:
         outcome(lambda: till.z_report(z_id))  # type: ignore[arg-type]
-        outcome(lambda: till.reprint_z(ctx, z_id))  # type: ignore[arg-type]
+        outcome(lambda: till.reprint_z(ctx, z_id, yes))  # type: ignore[arg-type]
         outcome(lambda: till.z_reports(desk, limit))  # type: ignore[arg-type]
 
     run()

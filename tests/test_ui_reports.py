@@ -121,3 +121,25 @@ async def test_from_the_caisse_screen_f9_opens_the_reports_and_escape_comes_back
                          and app.screen.query_one(ReportsTable).row_count == 1)
         await pilot.press("escape")
         await wait_until(pilot, lambda: isinstance(app.screen, TillScreen))
+
+
+async def test_a_cashiers_z_reprint_waits_for_a_responsables_pin(ui_settings, tmp_path) -> None:
+    # the trial: Samir (caissier) reprinted a Z with no one's approval; DESIGN.md: every reprint
+    from carnet_tui.ui.screens.approval import ApprovalDialog
+
+    two_days_closed()
+    cashier = counter_context("Samir", "caissier")
+    app = till_app(ui_settings, cashier)
+    async with app.run_test(size=SIZE) as pilot:
+        await open_reports(pilot)
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalDialog))
+        await pilot.press("escape")  # no responsable here: nothing printed, nothing journaled
+        await wait_until(pilot, lambda: isinstance(app.screen, ReportsScreen))
+        await settle(pilot)
+        assert printed_text(tmp_path / "out.bin") == ""
+        assert not JournalEntry.select().where(JournalEntry.kind == "z_reprinted").exists()
+        await pilot.press("enter")  # opened, then R: asked again
+        await wait_until(pilot, lambda: isinstance(app.screen, DuplicataDialog))
+        await pilot.press("r")
+        await wait_until(pilot, lambda: isinstance(app.screen, ApprovalDialog))

@@ -419,15 +419,17 @@ def z_report(z_id: int) -> Report:
     return _from_body(_find_z(z_id).body, duplicate=False)
 
 
-def reprint_z(ctx: Context, z_id: int) -> Report:
-    """A past Z again, to print marked DUPLICATA; the reprint is journaled."""
+def reprint_z(ctx: Context, z_id: int, approval: object) -> Report:
+    """A past Z again, to print marked DUPLICATA, with a responsable's approval (DESIGN.md: every
+    reprint); the reprint is journaled with both names."""
     ctx.require(Permission.SELL)
+    approved = check_approval(ctx, approval, "reprint")
 
     def transaction() -> Report:
         row = _find_z(z_id)
         journal.record(ctx, Event.Z_REPRINTED,
                        {"z": row.id, "number": row.number, "z_desk": row.desk,
-                        "z_session": row.session_id})
+                        "z_session": row.session_id}, approved)
         return _from_body(row.body, duplicate=True)
 
     return store.write(transaction)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -15,7 +16,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import DataTable, Label, Static
 
-from carnet_tui.domain.context import Context
+from carnet_tui.domain.context import Approval, Context
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.domain.money import format_amount
 from carnet_tui.domain.text import cell_width, fit_cells
@@ -103,20 +104,34 @@ def z_cells(z: ZRow) -> dict[str, str]:
     }
 
 
-def reprint(ctx: Context | None, z_id: int, settings: Any) -> Any:
+def reprint(ctx: Context | None, z_id: int, settings: Any, approval: Approval | None) -> Any:
     """In a worker thread: the Z again, journaled as a reprint, printed marked DUPLICATA."""
     if ctx is None:
         raise DomainError("tillui.no_context")
-    report = till.reprint_z(ctx, z_id)
+    report = till.reprint_z(ctx, z_id, approval)
     print_report(report, settings)
     return report
 
 
 class DuplicataDialog(ReportDialog):
-    """A past Z on screen; R reprints it (DUPLICATA)."""
+    """A past Z on screen; R reprints it (DUPLICATA), each time with a responsable's approval."""
 
     BINDINGS = [CANCEL, Binding("r", "print", t("key.zlist.reprint"), key_display="R", priority=True)]
     HINT = "zlist.report_hint"
+
+    def __init__(self, title: str, text: str, reprint_with: Callable[[Approval], object]) -> None:
+        super().__init__(title, text, lambda: None)
+        self.reprint_with = reprint_with
+
+    async def action_print(self) -> None:
+        if offthread.is_busy(self):
+            return
+
+        def approved(approval: Approval) -> None:
+            self.print_fn = lambda: self.reprint_with(approval)
+            self.call_later(super(DuplicataDialog, self).action_print)
+
+        self.app.ask_approval("reprint", approved)  # type: ignore[attr-defined]
 
 
 class ReportsTable(KeyTable):
@@ -189,7 +204,8 @@ class ReportsScreen(Screen[None]):
 
         def show(shown: tuple[Any, str]) -> None:
             title = t("zlist.view.title", number=z.number, desk=z.desk)
-            self.app.push_screen(DuplicataDialog(title, shown[1], lambda: reprint(ctx, z.id, settings)))
+            self.app.push_screen(DuplicataDialog(
+                title, shown[1], lambda approval: reprint(ctx, z.id, settings, approval)))
 
         await offthread.run(self, lambda: with_text(till.z_report(z.id), settings), done=show,
                             refused=lambda refusal: self.say(refusal.message), show=self.say)
@@ -203,12 +219,16 @@ class ReportsScreen(Screen[None]):
             self.say(t("tillui.no_context"))
             return
         settings = self.carnet_app.settings
-        self.say(t("tillui.printing"))
-        await offthread.run(self, lambda: reprint(ctx, z.id, settings),
-                            done=lambda _r: self.say(t("zlist.reprinted", number=z.number, desk=z.desk)),
-                            refused=lambda refusal: self.say(
-                                t("tillui.print_failed", message=refusal.message)),
-                            expected=print_errors())
+
+        async def approved(approval: Approval) -> None:
+            self.say(t("tillui.printing"))
+            await offthread.run(self, lambda: reprint(ctx, z.id, settings, approval),
+                                done=lambda _r: self.say(t("zlist.reprinted", number=z.number, desk=z.desk)),
+                                refused=lambda refusal: self.say(
+                                    t("tillui.print_failed", message=refusal.message)),
+                                expected=print_errors())
+
+        self.carnet_app.ask_approval("reprint", lambda approval: self.call_later(approved, approval))
 
     def action_back(self) -> None:
         self.app.pop_screen()
