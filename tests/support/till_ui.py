@@ -62,6 +62,27 @@ def with_demo(tmp_path: Path) -> Iterator[Settings]:
     yield from demo_settings(tmp_path)
 
 
+def demo_with_file_printer(tmp_path: Path) -> Iterator[Settings]:
+    """The demo store's settings with the printer a ``file:`` into ``tmp_path / "out.bin"``: the
+    ``ui_settings`` fixture of the Caisse and Rapports screen tests."""
+    for settings in with_demo(tmp_path):
+        yield printer_settings(settings, tmp_path / "out.bin")
+
+
+async def fill_movement(pilot, app, amount: str, reason: str) -> None:
+    """In *Caisse*: R opens the withdrawal form, ``amount`` Tab ``reason`` Enter."""
+    from test_ui_support import type_text, wait_until
+
+    from carnet_tui.ui.screens.till import MovementDialog
+
+    await pilot.press("r")
+    await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
+    await type_text(pilot, amount)
+    await pilot.press("tab")
+    await type_text(pilot, reason)
+    await pilot.press("enter")
+
+
 # a float of 631,00 DH: 2 × 200, 1 × 100, 5 × 20, 3 × 10 DH and 2 × 50 c
 FLOAT_COUNTS: dict[int, int] = {20000: 2, 10000: 1, 2000: 5, 1000: 3, 50: 2}
 FLOAT_CENTS = 63100
