@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.people import SIGN_IN_KEYS, prepare_store
+from support.day import SIGN_IN_KEYS, prepare_store
 from support.terminal import Terminal, clean_env, sell
 from test_print_support import billet_numbers, parse
 

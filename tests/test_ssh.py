@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from support import sshd
-from support.people import SIGN_IN_KEYS, prepare_store
+from support.day import SIGN_IN_KEYS, prepare_store
 from support.terminal import CTRL_Q, Terminal, clean_env, sale_status, sell, settled
 from test_print_support import billet_numbers, parse
 

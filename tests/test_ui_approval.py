@@ -6,7 +6,7 @@ reprint paths call it."""
 from __future__ import annotations
 
 import pytest
-from support.people import (
+from support.day import (
     ADMIN,
     CASHIER,
     PIN,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from support.people import (
+from support.day import (
     CASHIER,
     CONTROLEUR,
     PIN,

@@ -111,7 +111,7 @@ def test_sales_history(snap_compare, ui_settings) -> None:
 
 
 def test_signin_screen(snap_compare, ui_settings) -> None:
-    from support.people import add_people
+    from support.day import add_people
     from test_ui_support import MANUAL_DAY
 
     from carnet_tui.ui.app import CarnetApp
@@ -121,7 +121,7 @@ def test_signin_screen(snap_compare, ui_settings) -> None:
 
 
 def test_approval_dialog(snap_compare, ui_settings) -> None:
-    from support.people import add_people, signed_in
+    from support.day import add_people, signed_in
     from test_ui_support import MANUAL_DAY
 
     from carnet_tui.ui.app import CarnetApp

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.people import SIGN_IN_KEYS, signed_in
+from support.day import SIGN_IN_KEYS, signed_in
 from test_ui_support import MANUAL_DAY, demo_settings, settle, wait_until
 
 from carnet_tui.store.models import Billet, Carnet, Sale, SaleLine

@@ -228,7 +228,7 @@ def sell(term: Terminal, db: Path | str, sign_in_keys: bytes, first_screen_limit
 
     Each key is typed once the screen that takes it is drawn and has settled: the app ignores keys
     typed before a question appears, as a cashier would see it. ``sign_in_keys`` come from the
-    caller (``support.people.SIGN_IN_KEYS``) so that this module keeps no store knowledge."""
+    caller (``support.day.SIGN_IN_KEYS``) so that this module keeps no store knowledge."""
     term.wait_for_text(b"Identification", limit=first_screen_limit)  # the sign-in
     steps: list[tuple[bytes, bytes]] = [  # (keys, what the next screen shows)
         (sign_in_keys, b"Alt+A"),  # the home screen
