@@ -16,7 +16,7 @@ from support.day import (
     journal_kinds,
     signed_in,
 )
-from test_ui_support import MANUAL_DAY, demo_settings, settle, type_text, wait_until
+from support.ui import MANUAL_DAY, demo_settings, settle, type_text, wait_until
 from textual.widgets import Static
 
 from carnet_tui.domain.context import Approval

@@ -14,7 +14,7 @@ from support.till_ui import (
     printed_text,
     till_app,
 )
-from test_ui_support import settle, text_of, wait_until
+from support.ui import settle, text_of, wait_until
 
 from carnet_tui.services import journal, till
 from carnet_tui.store.models import JournalEntry

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from support.day import ADMIN, CASHIER, CONTROLEUR, PIN, RESPONSABLE, add_people, signed_in
-from test_ui_support import MANUAL_DAY, demo_settings, settle, wait_until
+from support.ui import MANUAL_DAY, demo_settings, settle, wait_until
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static

@@ -18,7 +18,7 @@ from support.day import (
     signed_in,
     wait_seconds,
 )
-from test_ui_support import (
+from support.ui import (
     MANUAL_DAY,
     demo_settings,
     open_sale,

@@ -21,7 +21,7 @@ from support.till_ui import (
     printer_settings,
     till_app,
 )
-from test_ui_support import settle, text_of, type_text, wait_until
+from support.ui import settle, text_of, type_text, wait_until
 
 from carnet_tui.domain.text import cell_width
 from carnet_tui.services import journal, people

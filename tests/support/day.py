@@ -151,7 +151,7 @@ async def wait_seconds(pilot, condition, seconds: float = 20.0) -> None:  # noqa
 async def paid_open_sale(pilot, app) -> None:
     """On the home screen: Alt+A, one manual line, paid in cash to the amount due, the sale left
     open (not closed by F8) with its line in the sold table."""
-    from test_ui_support import open_sale, pay_cash, pick_manual_line, wait_until
+    from support.ui import open_sale, pay_cash, pick_manual_line, wait_until
 
     await open_sale(pilot)
     await pick_manual_line(pilot, "1")

@@ -57,7 +57,7 @@ def till_app(settings: Settings, ctx: Context):
 
 
 def with_demo(tmp_path: Path) -> Iterator[Settings]:
-    from test_ui_support import demo_settings
+    from support.ui import demo_settings
 
     yield from demo_settings(tmp_path)
 
@@ -71,9 +71,8 @@ def demo_with_file_printer(tmp_path: Path) -> Iterator[Settings]:
 
 async def fill_movement(pilot, app, amount: str, reason: str) -> None:
     """In *Caisse*: R opens the withdrawal form, ``amount`` Tab ``reason`` Enter."""
-    from test_ui_support import type_text, wait_until
-
     from carnet_tui.ui.screens.till import MovementDialog
+    from support.ui import type_text, wait_until
 
     await pilot.press("r")
     await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
