@@ -155,23 +155,17 @@ def scan_to_verdict_p95_ms(ws: Workspace) -> float:
     to the frame showing the verdict: Pilot at 80×24, a store of the manual's size."""
 
     door = _door()
-    try:
-        from carnet_tui.ui.door_app import DoorSection  # noqa: F401
-    except ImportError as exc:
-        raise Missing(f"carnet_tui.ui.door_app not there: {exc}") from exc
     return asyncio.run(_scan_to_verdict(ws, door))
 
 
 async def _scan_to_verdict(ws: Workspace, door) -> float:  # noqa: ANN001
     from textual import events
-    from textual.binding import Binding
     from textual.keys import _character_to_key
 
     from carnet_tui.domain.context import Context, Role
     from carnet_tui.settings import Settings
     from carnet_tui.store import db as store
     from carnet_tui.ui.app import CarnetApp
-    from carnet_tui.ui.door_app import DoorSection
 
     path = ws.folder / "door-ui.db"
     store.connect(str(path))
@@ -179,15 +173,8 @@ async def _scan_to_verdict(ws: Workspace, door) -> float:  # noqa: ANN001
     door.ensure_key()
     texts = [door.qr_text(n) for n in numbers[: WARMUP + 200]]
     settings = Settings(db=str(path), data_dir=ws.folder / "door-data")
-    cls = CarnetApp
-    if not issubclass(CarnetApp, DoorSection):
-        class DoorApp(DoorSection, CarnetApp):
-            CSS_PATH = str(Path(__import__("carnet_tui.ui.app").ui.app.__file__).with_name("carnet.tcss"))
-            BINDINGS = [*CarnetApp.BINDINGS, Binding("alt+c", "open_door", "Contrôle", priority=True)]
-
-        cls = DoorApp
     ctx = Context(1, "bench", Role.CONTROLEUR, "Porte 1", SALE_DAY)
-    app = cls(settings, today=SALE_DAY, context=ctx)
+    app = CarnetApp(settings, today=SALE_DAY, context=ctx)
     times = []
     verdict_at: list[float] = []
     try:

@@ -78,6 +78,6 @@ def manual_catalog(connected) -> ManualCatalog:
 @pytest.fixture
 def ui_settings(tmp_path: Path):
     """The demo store for the UI tests (imported here lazily: the other tests never load Textual)."""
-    from test_ui_support import demo_settings
+    from support.ui import demo_settings
 
     yield from demo_settings(tmp_path)

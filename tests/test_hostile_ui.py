@@ -25,8 +25,8 @@ import dataclasses
 
 import pytest
 from support.day import counter_context
+from support.ui import demo_settings, make_app, settle, type_text, wait_until
 from test_print_support import parse
-from test_ui_support import demo_settings, make_app, settle, type_text, wait_until
 from textual import events
 from textual.widgets import DataTable, OptionList, Static
 

@@ -96,7 +96,7 @@ def test_kill_9_mid_carnet_then_both_carnets_offered_and_printed(manual_catalog,
 
 
 async def test_start_up_offer_names_each_carnet_and_the_billets_left(ui_settings, tmp_path) -> None:
-    from test_ui_support import make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
+    from support.ui import make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 
     from carnet_tui.ui.screens.dialogs import ConfirmDialog, PrintCarnetDialog
     from carnet_tui.ui.screens.home import HomeScreen
@@ -147,7 +147,7 @@ async def test_start_up_offer_names_each_carnet_and_the_billets_left(ui_settings
 
 
 async def test_a_long_offer_names_seven_carnets_then_how_many_more(ui_settings, ctx) -> None:
-    from test_ui_support import make_app, wait_until
+    from support.ui import make_app, wait_until
 
     from carnet_tui.domain.payment import PaymentInput
     from carnet_tui.store.models import CarnetModel, Tariff

@@ -15,16 +15,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from support.people import SIGN_IN_KEYS, prepare_store
-from support.terminal import ALT_A, ENTER, F4, TAB, Terminal, billets_sent, clean_env
+from support.day import SIGN_IN_KEYS, prepare_store
+from support.terminal import Terminal, clean_env, sell
 from test_print_support import billet_numbers, parse
-from test_ssh import settled
 
 from carnet_tui.printing import passthrough
 from carnet_tui.printing.devices import DeviceError, open_device
 from carnet_tui.settings import PrinterSettings
 
-F6 = b"\x1b[17~"
 CARNET_TUI = Path(sys.executable).with_name("carnet-tui")
 SYNC_QUERY = b"\x1b[?2026$p"
 SYNC_SUPPORTED = b"\x1b[?2026;2$y"  # DECRPM: mode 2026 known, reset
@@ -47,39 +45,7 @@ def test_billets_go_through_the_terminal_between_frames(tmp_path: Path) -> None:
     try:
         term.wait_for_text(SYNC_QUERY)
         term.write(SYNC_SUPPORTED)
-        term.wait_for_text(b"Identification")
-        mark = term.mark()
-        settled(term)
-        term.write(SIGN_IN_KEYS)
-        term.wait_for_text(b"Alt+A", after=mark)
-        mark = term.mark()
-        settled(term)
-        term.write(ALT_A)
-        term.wait_for_text(b"Liste des Carnets", after=mark)
-        mark = term.mark()
-        settled(term)
-        term.write(b"mohamed benn")
-        term.wait_for_text(b"Bennani", after=mark)
-        mark = term.mark()
-        settled(term)
-        term.write(TAB * 4 + b"2" + F4)
-        term.wait_for_text("Reçu".encode(), after=mark)
-        mark = term.mark()
-        settled(term)
-        term.write(b"12000" + ENTER)
-        term.wait_for_text("Réglé".encode(), after=mark)
-        mark = term.mark()
-        settled(term)
-        term.write(F6)
-        term.wait_for_text(b"Imprimer les billets du carnet", after=mark)
-        first = term.mark()
-        settled(term)
-        term.write(b"o")
-        term.wait_for_text(b"A (15 billets)", after=first)
-        mark = term.mark()
-        settled(term)
-        term.write(b"o")
-        term.wait_for(lambda: billets_sent(db) == 30, limit=60, what="30 billets sent")
+        sell(term, db, SIGN_IN_KEYS)
         term.wait_for(lambda: len(blocks(term.bytes())) == 31, limit=30, what="31 blocks")
     finally:
         term.stop()

@@ -11,38 +11,18 @@ from __future__ import annotations
 import sqlite3
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from support import sshd
-from support.people import SIGN_IN_KEYS, prepare_store
-from support.terminal import ALT_A, CTRL_Q, ENTER, F4, TAB, Terminal, billets_sent, clean_env, sale_status
+from support.day import SIGN_IN_KEYS, prepare_store
+from support.terminal import CTRL_Q, Terminal, clean_env, sale_status, sell, settled
 from test_print_support import billet_numbers, parse
 
-F6 = b"\x1b[17~"
 F8 = b"\x1b[19~"
 CARNET_TUI = Path(sys.executable).with_name("carnet-tui")  # the installed console script
 
 pytestmark = pytest.mark.skipif(sshd.available() is not None, reason=str(sshd.available()))
-
-
-def _text(words: str) -> bytes:
-    return words.encode("utf-8")
-
-
-def settled(term: Terminal, quiet: float = 0.5, limit: float = 30.0) -> None:
-    """Wait until nothing has been drawn for ``quiet`` seconds: the screen is ready for the next key."""
-    end = time.monotonic() + limit
-    seen, since = term.mark(), time.monotonic()
-    while time.monotonic() < end:
-        time.sleep(0.05)
-        now = term.mark()
-        if now != seen:
-            seen, since = now, time.monotonic()
-        elif time.monotonic() - since >= quiet:
-            return
-    raise AssertionError("the screen never settled")
 
 
 def test_manual_sale_over_ssh(tmp_path: Path) -> None:
@@ -58,40 +38,7 @@ def test_manual_sale_over_ssh(tmp_path: Path) -> None:
     with sshd.PrivateSshd(tmp_path / "sshd", command, server_env) as server:
         term = Terminal(server.client_argv(), {**env, "LANG": "C.UTF-8"}, term="xterm-256color")
         try:
-            term.wait_for_text(b"Identification", limit=60)  # the sign-in, through the link
-            mark = term.mark()
-            settled(term)
-            term.write(SIGN_IN_KEYS)
-            term.wait_for_text(b"Alt+A", after=mark)  # the home screen
-            mark = term.mark()
-            settled(term)
-            term.write(ALT_A)
-            term.wait_for_text(b"Liste des Carnets", after=mark)
-            mark = term.mark()
-            settled(term)
-            term.write(b"mohamed benn")
-            term.wait_for_text(b"Bennani", after=mark)
-            mark = term.mark()
-            settled(term)
-            term.write(TAB * 4 + b"2" + F4)
-            term.wait_for_text(_text("Reçu"), after=mark)
-            mark = term.mark()
-            settled(term)
-            term.write(b"12000" + ENTER)
-            term.wait_for_text(_text("Réglé"), after=mark)
-            mark = term.mark()
-            settled(term)
-            term.write(F6)
-            term.wait_for_text(b"Imprimer les billets du carnet", after=mark)
-            first = term.mark()
-            settled(term)
-            term.write(b"o")
-            term.wait_for_text(b"A (15 billets)", after=first)  # the second carnet's question
-            mark = term.mark()
-            settled(term)
-            term.write(b"o")
-            term.wait_for(lambda: billets_sent(db) == 30, limit=60, what="30 billets sent")
-            mark = term.mark()
+            sell(term, db, SIGN_IN_KEYS)
             settled(term)
             term.write(F8)
             term.wait_for(lambda: sale_status(db) == "finalized", limit=60, what="the sale finalized")

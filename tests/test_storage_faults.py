@@ -238,7 +238,7 @@ def test_a_disk_write_error_is_refused_in_french_and_loses_nothing(manual_catalo
 def _app_on(db_path: Path, tmp_path: Path):
     import dataclasses
 
-    from test_ui_support import make_app
+    from support.ui import make_app
 
     from carnet_tui.settings import Settings
 

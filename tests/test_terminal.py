@@ -17,7 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from support.people import SIGN_IN_KEYS, prepare_store
+from support.day import SIGN_IN_KEYS, prepare_store
 from support.terminal import (
     ALT_A,
     ENTER,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from test_ui_support import make_app, open_sale, pay_cash, pick_manual_line, settle, type_text, wait_until
+from support.ui import make_app, open_sale, pay_cash, pick_manual_line, settle, type_text, wait_until
 from textual import events
 from textual._xterm_parser import XTermParser
 from textual.command import CommandInput, CommandList, CommandPalette

@@ -6,7 +6,7 @@ reprint paths call it."""
 from __future__ import annotations
 
 import pytest
-from support.people import (
+from support.day import (
     ADMIN,
     CASHIER,
     PIN,
@@ -16,7 +16,7 @@ from support.people import (
     journal_kinds,
     signed_in,
 )
-from test_ui_support import MANUAL_DAY, demo_settings, settle, type_text, wait_until
+from support.ui import MANUAL_DAY, demo_settings, settle, type_text, wait_until
 from textual.widgets import Static
 
 from carnet_tui.domain.context import Approval
@@ -30,6 +30,12 @@ SIZE = (80, 24)
 @pytest.fixture
 def ui_settings(tmp_path):
     yield from demo_settings(tmp_path)
+
+
+def cashier_app(settings) -> CarnetApp:
+    """The demo people added, the app signed in as the cashier on the manual's day."""
+    add_people()
+    return CarnetApp(settings, today=MANUAL_DAY, context=signed_in(CASHIER, today=MANUAL_DAY))
 
 
 def error_text(app) -> str:
@@ -80,8 +86,7 @@ async def test_refused_without_the_pin_done_with_it(ui_settings, action: str) ->
 
 
 async def test_the_admin_chosen_by_arrow_approves(ui_settings) -> None:
-    add_people()
-    app = CarnetApp(ui_settings, today=MANUAL_DAY, context=signed_in(CASHIER, today=MANUAL_DAY))
+    app = cashier_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         got = await asked(pilot, "reprint")
@@ -91,8 +96,7 @@ async def test_the_admin_chosen_by_arrow_approves(ui_settings) -> None:
 
 
 async def test_escape_cancels_and_nothing_is_done(ui_settings) -> None:
-    add_people()
-    app = CarnetApp(ui_settings, today=MANUAL_DAY, context=signed_in(CASHIER, today=MANUAL_DAY))
+    app = cashier_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         got = await asked(pilot, "void")
@@ -103,8 +107,7 @@ async def test_escape_cancels_and_nothing_is_done(ui_settings) -> None:
 
 
 async def test_five_wrong_pins_lock_the_responsable(ui_settings) -> None:
-    add_people()
-    app = CarnetApp(ui_settings, today=MANUAL_DAY, context=signed_in(CASHIER, today=MANUAL_DAY))
+    app = cashier_app(ui_settings)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         got = await asked(pilot, "void")

@@ -8,7 +8,7 @@ import json
 
 import pytest
 from support.backoffice import DAY, back_office_app, dump, open_till, responsable
-from test_ui_support import settle, type_text, wait_until
+from support.ui import settle, type_text, wait_until
 
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.domain.text import clean_text
@@ -27,7 +27,7 @@ NAME = "Carnet 10 entrées"
 
 @pytest.fixture
 def ui_settings(tmp_path, monkeypatch):
-    from test_ui_support import demo_settings
+    from support.ui import demo_settings
 
     monkeypatch.setenv("CARNET_CASHIER", "amina")
     yield from demo_settings(tmp_path)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from support.backoffice import back_office_app, responsable, yes
-from test_ui_support import demo_settings, settle, type_text, wait_until
+from support.ui import demo_settings, settle, type_text, wait_until
 
 from carnet_tui.domain.clients import ClientInput
 from carnet_tui.services import backoffice as bo

@@ -9,7 +9,7 @@ import json
 
 import pytest
 from support.day import FLOAT
-from test_ui_support import (
+from support.ui import (
     demo_settings,
     make_app,
     open_sale,

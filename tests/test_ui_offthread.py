@@ -7,7 +7,7 @@ import sqlite3
 import time
 from collections.abc import Callable
 
-from test_ui_support import make_app, open_sale, pick_manual_line, settle, type_text
+from support.ui import make_app, open_sale, pick_manual_line, settle, type_text
 
 from carnet_tui.store.models import Carnet, Client, Payment, Sale, SaleLine, Void
 from carnet_tui.ui.screens.dialogs import InfoDialog, PaymentDialog

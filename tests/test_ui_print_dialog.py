@@ -6,8 +6,8 @@ from __future__ import annotations
 import dataclasses
 import threading
 
+from support.ui import make_app, open_sale, pay_cash, pick_manual_line, wait_until
 from test_print_support import PtyPrinter
-from test_ui_support import make_app, open_sale, pay_cash, pick_manual_line, wait_until
 
 from carnet_tui.domain.numbering import billet_number
 from carnet_tui.services import sales

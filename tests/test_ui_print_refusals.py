@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 
+from support.ui import make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 from test_ui_printing import close_and_ask, dialog_text
-from test_ui_support import make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 
 from carnet_tui.settings import VenueSettings
 from carnet_tui.store.models import Billet, Counter, Invoice

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from test_ui_support import (
+from support.ui import (
     make_app,
     open_sale,
     pay_cash,

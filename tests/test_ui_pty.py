@@ -18,7 +18,7 @@ import termios
 import time
 from pathlib import Path
 
-from support.people import SIGN_IN_KEYS, signed_in
+from support.day import SIGN_IN_KEYS, signed_in
 
 from carnet_tui.services import demo
 from carnet_tui.store import db as store

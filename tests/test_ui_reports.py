@@ -9,13 +9,12 @@ import pytest
 from support.till_ui import (
     FLOAT_COUNTS,
     counter_context,
+    demo_with_file_printer,
     open_till,
     printed_text,
-    printer_settings,
     till_app,
-    with_demo,
 )
-from test_ui_support import settle, text_of, wait_until
+from support.ui import settle, text_of, wait_until
 
 from carnet_tui.services import journal, till
 from carnet_tui.store.models import JournalEntry
@@ -27,8 +26,7 @@ SIZE = (80, 24)
 
 @pytest.fixture
 def ui_settings(tmp_path):
-    for settings in with_demo(tmp_path):
-        yield printer_settings(settings, tmp_path / "out.bin")
+    yield from demo_with_file_printer(tmp_path)
 
 
 def two_days_closed():

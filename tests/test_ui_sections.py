@@ -6,8 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from support.people import ADMIN, CASHIER, CONTROLEUR, PIN, RESPONSABLE, add_people, signed_in
-from test_ui_support import MANUAL_DAY, demo_settings, settle, wait_until
+from support.day import ADMIN, CASHIER, CONTROLEUR, PIN, RESPONSABLE, add_people, signed_in
+from support.ui import MANUAL_DAY, demo_settings, settle, wait_until
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Label, OptionList, Static

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from support.people import (
+from support.day import (
     CASHIER,
     CONTROLEUR,
     PIN,
@@ -14,10 +14,11 @@ from support.people import (
     add_people,
     journal_head,
     journal_kinds,
+    paid_open_sale,
     signed_in,
     wait_seconds,
 )
-from test_ui_support import (
+from support.ui import (
     MANUAL_DAY,
     demo_settings,
     open_sale,
@@ -173,10 +174,7 @@ async def test_the_cashiers_open_sale_is_offered_after_sign_in(people) -> None:
     first = CarnetApp(people, today=MANUAL_DAY, context=ctx)
     async with first.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_sale(pilot)
-        await pick_manual_line(pilot, "1")
-        await pay_cash(pilot, "")
-        await wait_until(pilot, lambda: first.screen.query_one("#sold-table").row_count == 1)
+        await paid_open_sale(pilot, first)
     app = CarnetApp(people, today=MANUAL_DAY)
     async with app.run_test(size=SIZE) as pilot:
         await signin_ready(pilot)
@@ -324,10 +322,7 @@ async def test_changing_cashier_is_refused_while_a_paid_sale_is_not_closed(peopl
     app = CarnetApp(people, today=MANUAL_DAY, context=ctx)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await open_sale(pilot)
-        await pick_manual_line(pilot, "1")
-        await pay_cash(pilot, "")
-        await wait_until(pilot, lambda: app.screen.query_one("#sold-table").row_count == 1)
+        await paid_open_sale(pilot, app)
         await pilot.press("f12")
         await settle(pilot)
         assert app.context.user == CASHIER and isinstance(app.screen, SaleScreen)

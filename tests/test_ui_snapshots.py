@@ -8,7 +8,7 @@ Regenerate with ``pytest tests/test_ui_snapshots.py --snapshot-update`` after a 
 from __future__ import annotations
 
 import pytest
-from test_ui_support import demo_settings, make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
+from support.ui import demo_settings, make_app, open_sale, pay_cash, pick_manual_line, settle, wait_until
 
 from carnet_tui.ui.screens.dialogs import PaymentDialog, PrintCarnetDialog, RetryDialog
 from carnet_tui.ui.screens.history import HistoryScreen
@@ -111,8 +111,8 @@ def test_sales_history(snap_compare, ui_settings) -> None:
 
 
 def test_signin_screen(snap_compare, ui_settings) -> None:
-    from support.people import add_people
-    from test_ui_support import MANUAL_DAY
+    from support.day import add_people
+    from support.ui import MANUAL_DAY
 
     from carnet_tui.ui.app import CarnetApp
 
@@ -121,8 +121,8 @@ def test_signin_screen(snap_compare, ui_settings) -> None:
 
 
 def test_approval_dialog(snap_compare, ui_settings) -> None:
-    from support.people import add_people, signed_in
-    from test_ui_support import MANUAL_DAY
+    from support.day import add_people, signed_in
+    from support.ui import MANUAL_DAY
 
     from carnet_tui.ui.app import CarnetApp
     from carnet_tui.ui.screens.approval import ApprovalDialog

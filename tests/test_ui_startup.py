@@ -59,7 +59,7 @@ async def test_a_store_refused_after_the_first_frame_ends_the_app_with_its_messa
 async def test_the_pin_typed_before_the_store_is_open_signs_in(tmp_path: Path):
     """The first screen is the sign-in; the PIN, Enter and Alt+A typed while the store still opens
     wait for it: the names, the sign-in, then the sale window."""
-    from support.people import add_people
+    from support.day import add_people
 
     location = str(tmp_path / "late.db")
     store.connect(location)

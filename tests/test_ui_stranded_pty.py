@@ -16,8 +16,8 @@ import time
 from pathlib import Path
 
 import pytest
-from support.people import SIGN_IN_KEYS, signed_in
-from test_ui_support import MANUAL_DAY, demo_settings, settle, wait_until
+from support.day import SIGN_IN_KEYS, signed_in
+from support.ui import MANUAL_DAY, demo_settings, settle, wait_until
 
 from carnet_tui.store.models import Billet, Carnet, Sale, SaleLine
 from carnet_tui.ui.app import CarnetApp

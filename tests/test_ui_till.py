@@ -14,13 +14,14 @@ from support.till_ui import (
     PIN,
     count_keys,
     counter_context,
+    demo_with_file_printer,
+    fill_movement,
     open_till,
     printed_text,
     printer_settings,
     till_app,
-    with_demo,
 )
-from test_ui_support import settle, text_of, type_text, wait_until
+from support.ui import settle, text_of, type_text, wait_until
 
 from carnet_tui.domain.text import cell_width
 from carnet_tui.services import journal, people
@@ -33,8 +34,7 @@ SIZE = (80, 24)
 
 @pytest.fixture
 def ui_settings(tmp_path):
-    for settings in with_demo(tmp_path):
-        yield printer_settings(settings, tmp_path / "out.bin")
+    yield from demo_with_file_printer(tmp_path)
 
 
 def journal_kinds() -> list[str]:
@@ -145,12 +145,7 @@ async def test_a_withdrawal_above_the_drawer_is_refused_in_the_dialog(ui_setting
     app = till_app(ui_settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await open_caisse(pilot)
-        await pilot.press("r")
-        await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
-        await type_text(pilot, "700")
-        await pilot.press("tab")
-        await type_text(pilot, "Trop")
-        await pilot.press("enter")
+        await fill_movement(pilot, app, "700", "Trop")
         await wait_until(pilot, lambda: "Retrait impossible" in text_of(app, "#movement-amount-error"))
         assert isinstance(app.screen, MovementDialog)
         await pilot.press("escape")
@@ -262,12 +257,7 @@ async def test_a_cashier_s_withdrawal_waits_for_a_responsable_s_pin(ui_settings)
     app = till_app(ui_settings, ctx)
     async with app.run_test(size=SIZE) as pilot:
         await open_caisse(pilot)
-        await pilot.press("r")
-        await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
-        await type_text(pilot, "100")
-        await pilot.press("tab")
-        await type_text(pilot, "Remise")
-        await pilot.press("enter")
+        await fill_movement(pilot, app, "100", "Remise")
         await wait_until(pilot, lambda: isinstance(app.screen, approval.ApprovalDialog))
         await type_text(pilot, "9999")
         await pilot.press("enter")

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from test_ui_support import (
+from support.ui import (
     demo_settings,
     make_app,
     open_sale,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_ui_support import make_app, open_sale, pay_cash, settle, type_text
+from support.ui import make_app, open_sale, pay_cash, settle, type_text
 
 from carnet_tui.store.models import SaleLine
 

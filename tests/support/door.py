@@ -100,21 +100,11 @@ def door_store(tmp_path: Path) -> DoorStore:
 
 
 def door_app(settings, today: date, ctx: Context | None = None):
-    """The counter app with the door section (wired into CarnetApp at the merge; added here until)."""
-    from textual.binding import Binding
-
+    """The counter app (``CarnetApp``) signed in as ``ctx`` (a contrôleur by default): Alt+C opens
+    the door through the sections list."""
     from carnet_tui.ui.app import CarnetApp
-    from carnet_tui.ui.door_app import DoorSection
 
-    cls = CarnetApp
-    if not issubclass(CarnetApp, DoorSection):
-        class DoorApp(DoorSection, CarnetApp):
-            CSS_PATH = str(Path(__import__("carnet_tui.ui.app").ui.app.__file__).with_name("carnet.tcss"))
-            BINDINGS = [*CarnetApp.BINDINGS,
-                        Binding("alt+c", "open_door", "Contrôle", key_display="Alt+C", priority=True)]
-
-        cls = DoorApp
-    return cls(settings, today=today, context=ctx or agent(today))
+    return CarnetApp(settings, today=today, context=ctx or agent(today))
 
 
 def burst(app, text: str) -> None:

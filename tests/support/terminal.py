@@ -28,6 +28,7 @@ ENTER = b"\r"
 F2 = b"\x1bOQ"
 F4 = b"\x1bOS"
 F5 = b"\x1b[15~"
+F6 = b"\x1b[17~"
 F7 = b"\x1b[18~"
 CTRL_Q = b"\x11"
 # the sequences that leave the alternate screen and turn mouse reporting off
@@ -204,3 +205,45 @@ def sale_status(db: Path | str) -> str | None:
     with sqlite3.connect(db) as conn:
         row = conn.execute("SELECT status FROM sale ORDER BY id DESC LIMIT 1").fetchone()
     return row[0] if row else None
+
+
+def settled(term: Terminal, quiet: float = 0.5, limit: float = 30.0) -> None:
+    """Wait until nothing has been drawn for ``quiet`` seconds: the screen is ready for the next key."""
+    end = time.monotonic() + limit
+    seen, since = term.mark(), time.monotonic()
+    while time.monotonic() < end:
+        time.sleep(0.05)
+        now = term.mark()
+        if now != seen:
+            seen, since = now, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+    raise AssertionError("the screen never settled")
+
+
+def sell(term: Terminal, db: Path | str, sign_in_keys: bytes, first_screen_limit: float = 60.0) -> None:
+    """The manual's sale typed key by key on a signed-out counter: sign in, Alt+A, search
+    "mohamed benn", the carnet's tariff and quantity 2, F4 12000, F6 Oui Oui; returns once the
+    journal says the 30 billets were sent.
+
+    Each key is typed once the screen that takes it is drawn and has settled: the app ignores keys
+    typed before a question appears, as a cashier would see it. ``sign_in_keys`` come from the
+    caller (``support.day.SIGN_IN_KEYS``) so that this module keeps no store knowledge."""
+    term.wait_for_text(b"Identification", limit=first_screen_limit)  # the sign-in
+    steps: list[tuple[bytes, bytes]] = [  # (keys, what the next screen shows)
+        (sign_in_keys, b"Alt+A"),  # the home screen
+        (ALT_A, b"Liste des Carnets"),
+        (b"mohamed benn", b"Bennani"),
+        (TAB * 4 + b"2" + F4, "Reçu".encode()),
+        (b"12000" + ENTER, "Réglé".encode()),
+        (F6, b"Imprimer les billets du carnet"),
+        (b"o", b"A (15 billets)"),  # the second carnet's question
+    ]
+    for keys, shown in steps:
+        mark = term.mark()
+        settled(term)
+        term.write(keys)
+        term.wait_for_text(shown, after=mark)
+    settled(term)
+    term.write(b"o")
+    term.wait_for(lambda: billets_sent(db) == 30, limit=60, what="30 billets sent")

@@ -1,6 +1,5 @@
-"""Helpers of the till's screen tests: a signed-in context on the demo store, an app that opens the
-Caisse and Rapports screens by keys (the sections list is wired by the lead at merge), and the Z
-bytes printed to a ``file:`` printer."""
+"""Helpers of the till's screen tests: a signed-in context on the demo store, the app that opens the
+Caisse and Rapports screens by keys, and the Z bytes printed to a ``file:`` printer."""
 
 from __future__ import annotations
 
@@ -35,31 +34,37 @@ def printed_text(out: Path) -> str:
 
 
 def till_app(settings: Settings, ctx: Context):
-    """``CarnetApp`` signed in as ``ctx``, with Alt+R opening *Caisse* and Alt+Z *Rapports*: the
-    keys of their entries in the sections list once the lead has added them (then the app's own
-    bindings are used), else bound here to ``ui/till_app.py``'s actions."""
-    from textual.binding import Binding
-
-    from carnet_tui.ui import app as app_module
+    """``CarnetApp`` signed in as ``ctx``: Alt+R opens *Caisse* and Alt+Z *Rapports* through the
+    sections list."""
     from carnet_tui.ui.app import CarnetApp
-    from carnet_tui.ui.till_app import TillScreens
 
-    bound = {key for binding in CarnetApp.BINDINGS if isinstance(binding, Binding)
-             for key in binding.key.split(",")}
-    keys = (("alt+r", "open_till", "Caisse"), ("alt+z", "open_reports", "Rapports"))
-    ours = [Binding(key, action, title, priority=True) for key, action, title in keys if key not in bound]
-
-    class TillTestApp(TillScreens, CarnetApp):
-        CSS_PATH = str(Path(app_module.__file__).with_name("carnet.tcss"))  # relative to this file else
-        BINDINGS = [*CarnetApp.BINDINGS, *ours]
-
-    return TillTestApp(settings, today=ctx.today, context=ctx)
+    return CarnetApp(settings, today=ctx.today, context=ctx)
 
 
 def with_demo(tmp_path: Path) -> Iterator[Settings]:
-    from test_ui_support import demo_settings
+    from support.ui import demo_settings
 
     yield from demo_settings(tmp_path)
+
+
+def demo_with_file_printer(tmp_path: Path) -> Iterator[Settings]:
+    """The demo store's settings with the printer a ``file:`` into ``tmp_path / "out.bin"``: the
+    ``ui_settings`` fixture of the Caisse and Rapports screen tests."""
+    for settings in with_demo(tmp_path):
+        yield printer_settings(settings, tmp_path / "out.bin")
+
+
+async def fill_movement(pilot, app, amount: str, reason: str) -> None:
+    """In *Caisse*: R opens the withdrawal form, ``amount`` Tab ``reason`` Enter."""
+    from carnet_tui.ui.screens.till import MovementDialog
+    from support.ui import type_text, wait_until
+
+    await pilot.press("r")
+    await wait_until(pilot, lambda: isinstance(app.screen, MovementDialog))
+    await type_text(pilot, amount)
+    await pilot.press("tab")
+    await type_text(pilot, reason)
+    await pilot.press("enter")
 
 
 # a float of 631,00 DH: 2 × 200, 1 × 100, 5 × 20, 3 × 10 DH and 2 × 50 c

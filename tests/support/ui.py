@@ -1,4 +1,5 @@
-"""Helpers of the UI tests: a demo store in tmp_path, a fixed date, and waiting without timing."""
+"""Helpers of the UI tests (once tests/test_ui_support.py, which held no tests): a demo store in
+tmp_path, a fixed date, and waiting without timing."""
 
 from __future__ import annotations
 
@@ -7,8 +8,6 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from pathlib import Path
 
-from support.day import counter_context
-from support.venue import LEGAL_VENUE
 from textual.pilot import Pilot
 from textual.widgets import Static
 
@@ -16,6 +15,8 @@ from carnet_tui.domain.context import Role
 from carnet_tui.services import demo
 from carnet_tui.settings import Settings
 from carnet_tui.store import db as store
+from support.day import counter_context
+from support.venue import LEGAL_VENUE
 
 # the manual's sale day: carnet numbers hold the date, so tests and snapshots fix it
 MANUAL_DAY = date(2019, 12, 20)
@@ -28,7 +29,7 @@ def demo_settings(tmp_path: Path) -> Iterator[Settings]:
     """
     location = str(tmp_path / "carnet.db")
     store.connect(location)
-    demo.load_demo(with_users=False)  # each test signs in the people it brings (support.day/people)
+    demo.load_demo(with_users=False)  # each test signs in the people it brings (support.day)
     yield dataclasses.replace(Settings(db=location, venue=LEGAL_VENUE), data_dir=tmp_path / "data")
     from carnet_tui.store.models import database
 
