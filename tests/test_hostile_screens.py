@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from rich.text import Text
 from support.till_ui import counter_context, open_till, printer_settings, till_app, with_demo
-from test_ui_support import wait_until
+from support.ui import wait_until
 
 from carnet_tui.services import till
 from carnet_tui.ui.screens.reports import ReportsScreen, ReportsTable
@@ -51,7 +51,7 @@ async def test_the_lock_at_the_door_does_not_speak_of_a_sale(ui_settings) -> Non
 
 @pytest.fixture
 def bo_settings(tmp_path):
-    from test_ui_support import demo_settings
+    from support.ui import demo_settings
 
     yield from demo_settings(tmp_path)
 
@@ -61,7 +61,7 @@ async def test_a_new_client_beyond_the_list_is_said_saved(bo_settings) -> None:
     # saved, but the screen did not change: no word, the new client nowhere in sight
     from support.backoffice import back_office_app, responsable
     from support.backoffice import open_till as bo_open_till
-    from test_ui_support import settle, type_text
+    from support.ui import settle, type_text
 
     from carnet_tui.store.models import Client
     from carnet_tui.ui.screens.backoffice_clients import ClientsScreen
@@ -133,7 +133,7 @@ async def test_the_door_report_refused_by_the_printer_is_said_on_the_screen(ui_s
 
 async def test_f8_with_no_sale_says_nothing_was_finalized(ui_settings) -> None:
     # the trial: F8 on a new, empty sale said "Vente finalisée." with no sale in the store
-    from test_ui_support import make_app, open_sale, settle
+    from support.ui import make_app, open_sale, settle
 
     from carnet_tui.store.models import Sale
     from carnet_tui.texts import t

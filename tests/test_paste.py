@@ -4,7 +4,7 @@ longer than the field is refused and said under the field (Textual refused it wi
 from __future__ import annotations
 
 from support.backoffice import back_office_app, open_till, responsable
-from test_ui_support import settle, wait_until
+from support.ui import settle, wait_until
 from textual import events
 from textual.widgets import Static
 

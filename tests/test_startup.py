@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from test_ui_support import make_app
+from support.ui import make_app
 
 from carnet_tui.ui import app as app_module
 

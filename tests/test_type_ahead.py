@@ -9,7 +9,7 @@ import sys
 import termios
 from pathlib import Path
 
-from support.people import CASHIER, SIGN_IN_KEYS, prepare_store
+from support.day import CASHIER, SIGN_IN_KEYS, prepare_store
 from support.terminal import ALT_A, CTRL_Q, ENTER, F4, TAB, Terminal, clean_env
 
 CARNET_TUI = Path(sys.executable).with_name("carnet-tui")

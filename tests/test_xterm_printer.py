@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 from support import sshd, xterm
-from support.people import prepare_store
+from support.day import prepare_store
 from support.terminal import billets_sent, clean_env
 from test_print_support import billet_numbers, parse
 
