@@ -101,6 +101,15 @@ def _unprivileged() -> str | None:
     return None
 
 
+def _system_python() -> str:
+    """The venv's interpreter may live in root's home: the system's, with our code on its path."""
+    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
+    if python is None or subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"]
+                                        ).returncode:
+        pytest.skip("no system Python 3.11+ for the unprivileged account")
+    return python
+
+
 @pytest.fixture
 def shared_dir() -> Iterator[Path]:
     folder = Path(tempfile.mkdtemp(prefix="carnet-doctor-"))  # not under root's 0700 pytest folder
@@ -115,11 +124,7 @@ def shared_dir() -> Iterator[Path]:
 def test_closed_folders_as_a_cashier(shared_dir: Path) -> None:
     user = _unprivileged()
     assert user
-    # the venv's interpreter may live in root's home: the system's, with our code on its path
-    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
-    if python is None or subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"]
-                                        ).returncode:
-        pytest.skip("no system Python 3.11+ for the unprivileged account")
+    python = _system_python()
     # the install compiled as docs/DEPLOY.md says (else the doctor names that too)
     subprocess.run([python, "-m", "compileall", "-q", str(REPO / "carnet_tui")], check=True)
     base = shared_dir / "base"
@@ -214,10 +219,7 @@ def test_compiled_modules_judged_as_the_import_system_does(tmp_path: Path) -> No
 def test_an_install_the_cashier_cannot_compile_is_named_with_its_fix(shared_dir: Path) -> None:
     user = _unprivileged()
     assert user
-    python = shutil.which("python3", path="/usr/bin:/usr/local/bin")
-    if python is None or subprocess.run([python, "-c", "import sys; assert sys.version_info >= (3, 11)"]
-                                        ).returncode:
-        pytest.skip("no system Python 3.11+ for the unprivileged account")
+    python = _system_python()
     src = shared_dir / "src"  # root's, readable by all: docs/DEPLOY.md's /opt/carnet-tui/src
     shutil.copytree(REPO / "carnet_tui", src / "carnet_tui",
                     ignore=shutil.ignore_patterns("__pycache__"))

@@ -80,8 +80,9 @@ async def test_printer_fault_then_retry_continues(ui_settings, tmp_path) -> None
         assert [str(table.get_row_at(i)[-1]).strip() for i in (0, 1)] == ["oui", "non"]
 
 
-async def test_unfinished_carnets_are_offered_at_start(ui_settings) -> None:
-    app = make_app(ui_settings)
+async def sell_one_carnet_unprinted(settings) -> None:
+    """The manual's line for 1 carnet, paid, closed, its billets not printed (answered Non)."""
+    app = make_app(settings)
     async with app.run_test(size=SIZE) as pilot:
         await open_sale(pilot)
         await pick_manual_line(pilot, "1")
@@ -89,6 +90,10 @@ async def test_unfinished_carnets_are_offered_at_start(ui_settings) -> None:
         await close_and_ask(pilot)
         await pilot.press("n")
         await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+
+
+async def test_unfinished_carnets_are_offered_at_start(ui_settings) -> None:
+    await sell_one_carnet_unprinted(ui_settings)
     # a crash after billet 6 of 15 (as the journal leaves it: 1-6 sent, 7 pending)
     carnet = Carnet.get()
     Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
@@ -161,14 +166,7 @@ async def test_actions_menu_reprints_invoice_and_history(ui_settings) -> None:
 
 async def test_progress_shows_the_billet_reached_and_retry_continues_there(ui_settings, tmp_path) -> None:
     """A carnet stopped after billet 6 (crash): resuming shows "billet 6/15" then goes on from 7."""
-    app = make_app(ui_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_sale(pilot)
-        await pick_manual_line(pilot, "1")
-        await pay_cash(pilot, "")
-        await close_and_ask(pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+    await sell_one_carnet_unprinted(ui_settings)
     carnet = Carnet.get()
     Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
     out = tmp_path / "printer" / "out.bin"  # unplugged: the folder is missing
@@ -198,14 +196,7 @@ async def test_a_controleur_is_not_asked_about_unfinished_prints(ui_settings) ->
     from carnet_tui.domain.context import Role
     from carnet_tui.ui.screens.door import DoorScreen
 
-    app = make_app(ui_settings)
-    async with app.run_test(size=SIZE) as pilot:
-        await open_sale(pilot)
-        await pick_manual_line(pilot, "1")
-        await pay_cash(pilot, "")
-        await close_and_ask(pilot)
-        await pilot.press("n")
-        await wait_until(pilot, lambda: isinstance(app.screen, SaleScreen))
+    await sell_one_carnet_unprinted(ui_settings)
     carnet = Carnet.get()
     Billet.update(print_state="sent").where((Billet.carnet == carnet) & (Billet.seq <= 6)).execute()
 
