@@ -185,13 +185,17 @@ def _open_for_counter(settings: Settings) -> None:
 def cmd_run(settings: Settings, args: argparse.Namespace) -> int:
     # what the manager must fix is refused here, before the screen; opening proper comes after it
     store_location.precheck(settings.db or "")
-    from carnet_tui.ui.early_keys import held_keys
+    from carnet_tui.ui.early_keys import held_keys, pin_ahead
 
     # no cyclic collection while the app starts: its passes over the imports and the first
     # screens' objects cost 10–35 ms of a ~250 ms start; the app turns it back on (ui/app.py)
     gc.disable()
     try:
         with held_keys():  # keys typed during the imports below are kept as typed, and not echoed
+            if (pin := pin_ahead()) is not None:  # typed before the screen: checked meanwhile
+                from carnet_tui.services.pin_ahead import check_in_background
+
+                check_in_background(settings.db or "", pin)
             from carnet_tui.ui.app import run_app  # textual only now, not for init/import
             from carnet_tui.ui.terminal import terminal_missing
 

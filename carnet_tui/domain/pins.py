@@ -28,7 +28,26 @@ def hash_pin(pin: str, salt: bytes, n: int = SCRYPT_N) -> str:
     return f"scrypt${n}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
 
 
+# answers computed ahead (``verify_ahead``), each taken once by ``verify_pin``
+_ahead: dict[tuple[str, str], bool] = {}
+
+
+def verify_ahead(pin: str, stored: str) -> None:
+    """Check now a PIN that ``verify_pin`` will be asked about soon (a PIN typed before the sign-in
+    screen showed, checked while the app starts): that call then answers without scrypt."""
+    _ahead[(pin, stored)] = _scrypt_matches(pin, stored)
+
+
+def forget_ahead() -> None:
+    _ahead.clear()
+
+
 def verify_pin(pin: str, stored: str) -> bool:
+    known = _ahead.pop((pin, stored), None)
+    return _scrypt_matches(pin, stored) if known is None else known
+
+
+def _scrypt_matches(pin: str, stored: str) -> bool:
     try:
         _, n, r, p, salt, digest = stored.split("$")
         candidate = hashlib.scrypt(str(pin).encode(), salt=bytes.fromhex(salt), n=int(n), r=int(r),

@@ -140,6 +140,7 @@ def _check(name: str, pin: str, desk: str, clock: Callable[[], float], purpose: 
         minutes = max(1, round((row.locked_until - now) / 60))
         raise DomainError("err.pin.locked", field="pin", minutes=minutes)
     text = str(pin or "")
+    check_pin(text)  # too short, too long, not digits: can never be right, so not a failed try
     if verify_pin(text, row.pin_hash):  # scrypt outside the write: ~50 ms, no lock held
         if row.failed_pins:
             store.write(lambda: User.update(failed_pins=0, locked_until=0)

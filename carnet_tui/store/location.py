@@ -106,6 +106,13 @@ def refuse_foreign(path: str) -> None:
         raise DomainError("err.db.foreign", path=path, tables=shown)
 
 
+def active_pin_hashes(path: str) -> list[tuple[str, str]]:
+    """The active users' names and PIN hashes, by name as the sign-in screen lists them; read-only,
+    without peewee (a PIN typed ahead is checked while the app starts: services/pin_ahead.py)."""
+    with contextlib.closing(sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True)) as conn:
+        return conn.execute('SELECT name, pin_hash FROM "user" WHERE active ORDER BY name').fetchall()
+
+
 def precheck(location: str) -> None:
     """Refuse a missing folder or file (the default one aside), a read-only file, a non-database,
     another application's database or a newer schema; write nothing."""

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterable
 from datetime import date
 from functools import partial
+from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import SystemCommand
@@ -29,6 +30,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui import (
+    early_keys,
     lean,  # noqa: F401 (Textual's needless repaints cut, at import)
     passthrough,
     sections,
@@ -39,8 +41,11 @@ from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.screens.signin import LockScreen, SignInScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
-from carnet_tui.ui.unclosed_app import UnclosedSales
+from carnet_tui.ui.unclosed_app import UnclosedSales, _unclosed_of_cashier
 from carnet_tui.ui.widgets import QuietInput
+
+if TYPE_CHECKING:
+    from carnet_tui.services.unclosed import UnclosedSale
 
 # The sale window, the history and the dialogs are imported on first use (Alt+A, F5, F1…), and the
 # printing service only after the first frame: the first screen must appear as fast as a bare app.
@@ -109,6 +114,8 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         if open_store is None:
             self._store_settled.set()
         self._signing: asyncio.Future[None] | None = None  # a sign-in under way (keys typed after wait)
+        # a PIN and Enter typed before the app started, taken before the driver reads the rest
+        self._pin_ahead = early_keys.take_pin() if context is None else None
         self._last_input = time.monotonic()
         self._idle_timer: Timer | None = None
 
@@ -141,10 +148,17 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
         if not gc.isenabled():  # turned off for the start-up by the CLI (cli.cmd_run)
             self.set_timer(GC_AFTER_START_S, _gc_after_start)
-        # after the first frame: peewee and the migrations cost start-up time
-        self.call_after_refresh(self.open_store_later)
+        if self._pin_ahead is not None:  # signed in ahead: no first frame to show before the store
+            self.call_later(self.open_store_later)
+        else:  # after the first frame: peewee and the migrations cost start-up time
+            self.call_after_refresh(self.open_store_later)
         if self.context is None:
-            self.push_screen(SignInScreen(self.settings.venue.name, self.settings.counter.desk))
+            pin, self._pin_ahead = self._pin_ahead, None
+            if pin is None:
+                self.push_screen(SignInScreen(self.settings.venue.name, self.settings.counter.desk))
+            else:  # typed before the first frame: the keys after it (Alt+A…) wait for this sign-in
+                self.sign_in_started()
+                self.run_worker(self._sign_in_ahead(pin), group="signin-ahead", exit_on_error=False)
             return
         self.push_screen(HomeScreen(self.settings.venue.name, self.context))
         self.call_after_refresh(self.start_of_session)
@@ -184,8 +198,39 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         """The sign-in screen's yes: the home screen for this role, then the start-up questions."""
         self.context = ctx
         self._last_input = time.monotonic()
-        self.switch_screen(HomeScreen(self.settings.venue.name, ctx))
+        home = HomeScreen(self.settings.venue.name, ctx)
+        if isinstance(self.screen, SignInScreen):
+            self.switch_screen(home)
+        else:  # signed in ahead: no sign-in screen was drawn
+            self.push_screen(home)
         self.call_after_refresh(self.start_of_session)
+
+    async def _sign_in_ahead(self, pin: str) -> None:
+        """A PIN and Enter typed before the first frame (during an SSH login): signed in without
+        drawing the sign-in screen (~60 ms less; its scrypt was computed while the app started,
+        services/pin_ahead.py). A refusal shows that screen with it, as if typed there."""
+        signed = None
+        try:
+            if not await self.store_opened():
+                return
+            from carnet_tui.ui import offthread
+
+            desk, today = self.settings.counter.desk, self.today
+            outcome = await asyncio.to_thread(offthread.call, partial(_sign_in_typed, pin, desk, today),
+                                              data_dir=self.settings.data_dir)
+            signed = outcome.value
+        finally:
+            if signed is None:
+                self.sign_in_ended()
+        if signed is None:
+            screen = SignInScreen(self.settings.venue.name, self.settings.counter.desk)
+            await self.push_screen(screen)
+            if outcome.refusal is not None:
+                screen.say(outcome.refusal.message)
+            return
+        ctx, self._unclosed_ahead = signed[0], (signed[0].user_id, signed[1])
+        self.sign_in_ended()
+        self.signed_in(ctx)
 
     @property
     def locked(self) -> bool:
@@ -513,6 +558,17 @@ def _unfinished_carnets() -> list:
         return unfinished_carnets()
     finally:
         close_thread_connection()
+
+
+def _sign_in_typed(pin: str, desk: str, today: date) -> tuple[Context, list[UnclosedSale]] | None:
+    """In a worker thread: the sign-in typed ahead, and what Alt+A typed with it will ask about
+    (the cashier's open sales), in one trip; None when nobody may sign in."""
+    from carnet_tui.services import pin_ahead
+
+    ctx = pin_ahead.sign_in(pin, desk, today)
+    if ctx is None:
+        return None
+    return ctx, (_unclosed_of_cashier(ctx) if ctx.can(Permission.SELL) else [])
 
 
 def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> tuple[str | None, int]:

@@ -9,12 +9,19 @@ which takes LF for Enter.
 What was typed before that (during an SSH login, say) was echoed already: a PIN typed ahead would
 reappear on the terminal once the app ends. The keys still waiting when the terminal goes raw say
 so, and the screen is then wiped at the end.
+
+Those keys are also read then, and kept here: a PIN and Enter at their head are a sign-in typed
+ahead (``take_pin``), checked while Textual is still being imported (scrypt leaves the interpreter
+free, so it runs on another core) and without drawing the sign-in screen; the driver reads the rest
+first (``take_typed``), before anything typed later.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import os
+import re
 import struct
 import sys
 import termios
@@ -22,6 +29,11 @@ from collections.abc import Iterator
 
 # home, erase the screen and the scrollback (xterm's 3J; ignored where unknown)
 WIPE = "\x1b[H\x1b[2J\x1b[3J"
+
+# a PIN and Enter, as the line discipline left them (CR, or LF when typed before the raw mode)
+_PIN_AHEAD = re.compile(rb"(\d{1,8})[\r\n]")
+
+_typed = bytearray()  # read from the terminal at start, not yet handed on
 
 
 def _waiting(fd: int) -> int:
@@ -50,9 +62,14 @@ def held_keys() -> Iterator[None]:
     echoed = False
     try:
         termios.tcsetattr(fd, termios.TCSANOW, raw)
-        echoed = _waiting(fd) > 0 and bool(before[3] & termios.ECHO)
+        waiting = _waiting(fd)
+        echoed = waiting > 0 and bool(before[3] & termios.ECHO)
+        if waiting:
+            with contextlib.suppress(OSError):
+                _typed.extend(os.read(fd, waiting))  # there already: does not block
         yield
     finally:
+        _typed.clear()  # a PIN typed ahead is not kept past the app
         with contextlib.suppress(termios.error, OSError):
             termios.tcsetattr(fd, termios.TCSANOW, before)
         screen = sys.__stderr__  # where Textual draws
@@ -60,3 +77,25 @@ def held_keys() -> Iterator[None]:
             with contextlib.suppress(OSError, ValueError):
                 screen.write(WIPE)
                 screen.flush()
+
+
+def pin_ahead() -> str | None:
+    """The PIN typed ahead of the screen, followed by Enter, if the keys read at start begin so."""
+    found = _PIN_AHEAD.match(bytes(_typed))
+    return found.group(1).decode() if found else None
+
+
+def take_pin() -> str | None:
+    """That PIN, taken out of the keys: the driver will not see it nor its Enter."""
+    found = _PIN_AHEAD.match(bytes(_typed))  # a copy: the match must outlive the deletion
+    if found is None:
+        return None
+    del _typed[: found.end()]
+    return found.group(1).decode()
+
+
+def take_typed() -> bytes:
+    """The keys read at start and not taken: the driver feeds them to its parser first."""
+    typed = bytes(_typed)
+    _typed.clear()
+    return typed

@@ -39,6 +39,7 @@ from textual.widgets.option_list import Option
 
 from carnet_tui.printing.passthrough import OPEN as _OPEN
 from carnet_tui.texts import t
+from carnet_tui.ui import early_keys
 
 ESC = "\x1b"
 # After ESC these start a longer sequence (CSI, SS3): anything else is the Alt modifier
@@ -303,6 +304,11 @@ def _linux_driver() -> type[Driver]:
             parser = ConsoleParser(self._debug)
             decode = getincrementaldecoder("utf-8")(errors="replace").decode
             try:
+                # keys read when the counter started (ui/early_keys.py), before any typed since;
+                # never an empty feed: that is the parser's end of input
+                if typed := early_keys.take_typed():
+                    for event in parser.feed(decode(typed)):
+                        self.process_message(event)
                 while not self.exit_event.is_set():
                     for _key, mask in selector.select(0.1):
                         if not mask & selectors.EVENT_READ:

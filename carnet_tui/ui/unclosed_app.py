@@ -35,6 +35,8 @@ class UnclosedSales:
     """Methods of ``CarnetApp`` (an ``App``): typed loosely, the mixin has no base of its own."""
 
     _offering = False  # one offer at a time (start-up and Alt+A may meet)
+    # looked up with a sign-in typed ahead, for the Alt+A typed with it: (user id, the sales)
+    _unclosed_ahead: tuple[int, list[UnclosedSale]] | None = None
     _looked = False  # the open sales were looked for once: Alt+A before the start-up offer did it
 
     # ------------------------------------------------------------------ the sale window
@@ -147,8 +149,12 @@ class UnclosedSales:
         if ctx is None:  # nobody signed in yet: nobody's sales to offer (asked again once someone is)
             return []
         self._offering = self._looked = True
+        ahead, self._unclosed_ahead = self._unclosed_ahead, None
         try:
-            found = await asyncio.to_thread(_unclosed_of_cashier, ctx)
+            if ahead is not None and ahead[0] == ctx.user_id:
+                found = ahead[1]  # looked up a moment ago, with the sign-in
+            else:
+                found = await asyncio.to_thread(_unclosed_of_cashier, ctx)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
             found = []
         if not found:
