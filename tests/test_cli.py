@@ -267,3 +267,21 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, e
     with sqlite3.connect(db) as conn:
         names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert names == {"invoice"}
+
+
+@pytest.mark.parametrize("argv", [[], ["--db", "x.db"], ["--db=x.db", "--desk", "Poste 2"],
+                                  ["--config", "c.toml", "--printer", "file:/tmp/p", "--data-dir", "d",
+                                   "--cashier", "amina"]])
+def test_the_counters_short_parser_reads_what_the_whole_one_reads(argv: list[str]) -> None:
+    from carnet_tui.cli import build_parser, counter_parser, runs_the_counter
+
+    assert runs_the_counter(argv)
+    assert vars(counter_parser().parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize("argv", [["run"], ["--db", "x.db", "init"], ["--help"], ["-h"], ["--db"],
+                                  ["--db", "--desk"], ["--nope"], ["user", "list"], ["x.db"]])
+def test_anything_else_goes_through_the_whole_parser(argv: list[str]) -> None:
+    from carnet_tui.cli import runs_the_counter
+
+    assert not runs_the_counter(argv)
