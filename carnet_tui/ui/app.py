@@ -30,6 +30,7 @@ from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
 from carnet_tui.texts import t
 from carnet_tui.ui import (
+    css_cache,
     early_keys,
     lean,  # noqa: F401 (Textual's needless repaints cut, at import)
     passthrough,
@@ -97,6 +98,9 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         context: Context | None = None,
     ) -> None:
         super().__init__()
+        # the stylesheets as parsed at an earlier start (25–35 ms less at each start)
+        self._parsed_css = css_cache.ParsedCss(css_cache.default_folder())
+        self._parsed_css.attach(self.stylesheet)
         self.settings = settings
         # who acts at this desk: set by the sign-in screen (tests may pass one and skip it); every
         # write service receives it
@@ -148,6 +152,7 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         passthrough.attach(self, self.settings)  # the `terminal` printer writes between frames
         if not gc.isenabled():  # turned off for the start-up by the CLI (cli.cmd_run)
             self.set_timer(GC_AFTER_START_S, _gc_after_start)
+        self.set_timer(GC_AFTER_START_S, self._parsed_css.save)  # the screens of the start parsed
         if self._pin_ahead is not None:  # signed in ahead: no first frame to show before the store
             self.call_later(self.open_store_later)
         else:  # after the first frame: peewee and the migrations cost start-up time

@@ -1,0 +1,107 @@
+"""Textual's parsed stylesheets, kept between starts in the user's cache folder.
+
+Textual parses the app's stylesheet and every widget's default CSS at each start: 25–35 ms of the
+counter's start on the bench machine, paid at every login (issue 12, ``sale_ready_ratio``). The
+parsed rules are plain data (``RuleSet``, ``Styles``) and unpickle in ~2 ms. Each entry is keyed by
+the CSS text, where it came from, the theme's variables and Textual's version: an upgrade or an
+edited stylesheet is parsed afresh. A pickle runs code when loaded, so a file that is not the user's
+own, or that others may write, is ignored (the folder is the user's, as for python-escpos' cache in
+``printing/__init__.py``). Anything wrong with the file only means parsing as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import os
+import pickle
+import stat
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FILE = "textual-css.pickle"
+
+
+def default_folder() -> Path | None:
+    if os.environ.get("CARNET_CSS_CACHE") == "0":  # off (a test that must see Textual parse)
+        return None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("carnet-tui", appauthor=False))
+
+
+class ParsedCss:
+    """The parsed rules of earlier starts, and the ones parsed in this one."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / FILE if folder is not None else None
+        self.entries: dict[str, Any] = {}
+        self.hits = 0
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as file:
+                info = os.fstat(file.fileno())
+                if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                    return  # not ours alone: never unpickled
+                entries = pickle.load(file)  # noqa: S301 - the user's own file (checked above)
+        except FileNotFoundError:
+            return
+        except Exception:  # noqa: BLE001 - damaged, truncated, an older Textual's classes: parsed again
+            log.info("stylesheet cache ignored", exc_info=True)
+            return
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    def attach(self, stylesheet: Any) -> None:
+        """Answer ``stylesheet``'s parses from the kept rules; new parses are kept for ``save``."""
+        import textual
+
+        parse: Callable[..., list[Any]] = stylesheet._parse_rules
+
+        def parse_rules(css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0,
+                        scope: str = "") -> list[Any]:
+            variables = sorted(getattr(stylesheet, "_variables", {}).items())
+            key = hashlib.sha256(repr((textual.__version__, css, read_from, is_default_rules,
+                                       tie_breaker, scope, variables)).encode()).hexdigest()
+            found = self.entries.get(key)
+            if found is not None:
+                self.hits += 1
+                return found
+            rules = parse(css, read_from, is_default_rules, tie_breaker, scope)
+            if not any(rule.errors for rule in rules):  # an error is reported by Textual, not kept
+                self.entries[key] = rules
+                self.dirty = True
+            return rules
+
+        stylesheet._parse_rules = parse_rules
+
+    def save(self) -> None:
+        """Write what this start parsed (after the first frames: never on the way to them)."""
+        if self.path is None or not self.dirty:
+            return
+        self.dirty = False
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            data = pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL)
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".css-")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(data)
+                os.chmod(temporary, 0o600)
+                os.replace(temporary, self.path)  # whole or absent: another desk may read it now
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+        except Exception:  # noqa: BLE001 - a read-only home: parsed at each start, as before
+            log.info("stylesheet cache not written", exc_info=True)
