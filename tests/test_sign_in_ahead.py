@@ -48,6 +48,15 @@ def test_a_sign_in_typed_ahead_goes_to_the_sale_without_the_sign_in_screen(tmp_p
         term.wait_for(lambda: _journal(db, "sign_in") > signed, what="the sign-in typed ahead")
         term.wait_for_text(t("sale.title").encode())  # Alt+A, typed with it, was kept
         assert t("signin.title").encode() not in term.bytes()  # never drawn
+        # the home screen under it, made when first shown: its menu, for this cashier, focused
+        assert b"aussi sa touche" not in term.bytes()
+        mark = len(term.bytes())
+        term.write(b"\x1b")  # Échap: back home
+        term.wait_for_text(b"aussi sa touche", after=mark)
+        term.wait_for_text(f"{CASHIER} · caissier".encode(), after=mark)
+        mark = len(term.bytes())
+        term.write(ENTER)  # the menu's first line, highlighted: Vente
+        term.wait_for_text(t("sale.title").encode(), after=mark)
     finally:
         term.stop()
 

@@ -28,6 +28,7 @@ from support.ui import (
     type_text,
     wait_until,
 )
+from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 
 from carnet_tui.settings import CounterSettings
@@ -167,6 +168,44 @@ async def test_alt_a_typed_right_after_the_pin_opens_the_sale_window(people) -> 
         await settle(pilot)
         assert isinstance(app.screen, SaleScreen) and app.context.user == CASHIER
         assert app.screen.query_one("#client-search", Input).value == "moh"
+        # the home screen under it (built when first shown if the sign-in was still running when
+        # Alt+A came): Échap shows it whole, its menu focused
+        home = app.screen_stack[-2]
+        assert isinstance(home, HomeScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen is home and isinstance(app.focused, OptionList)
+        assert app.focused.id == "home-menu" and app.focused.option_count > 3
+        assert CASHIER in str(home.query_one("#home-user", Static).render())
+
+
+async def test_a_deferred_home_screen_is_built_when_first_shown(people) -> None:
+    """Gone over at once (Alt+A typed with a PIN typed ahead): no widgets until it shows."""
+    ctx = signed_in(CASHIER, today=MANUAL_DAY)
+    app = CarnetApp(people, today=MANUAL_DAY, context=ctx)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await app.pop_screen()  # the home screen of the start, replaced by a deferred one
+        home = HomeScreen("Piscine", ctx, deferred=True)
+        app.push_screen(home)
+        app.push_screen(Screen(id="over-it"))  # in the same turn, as the sale window is
+        await settle(pilot)
+        assert app.screen.id == "over-it" and not home.query("#home-menu")
+        home.show_sections(ctx)  # another user's unlock rebuilds the menu: kept for later
+        app.pop_screen()
+        await settle(pilot)
+        assert app.screen is home and app.focused is home.query_one("#home-menu", OptionList)
+        assert app.focused.option_count > 3
+        assert CASHIER in str(home.query_one("#home-user", Static).render())
+
+
+async def test_the_home_screen_is_built_at_once_when_no_key_waits(people) -> None:
+    app = CarnetApp(people, today=MANUAL_DAY)
+    async with app.run_test(size=SIZE) as pilot:
+        await signin_ready(pilot)
+        await pilot.press(*PIN, "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, HomeScreen) and app.focused.id == "home-menu"
 
 
 async def test_the_cashiers_open_sale_is_offered_after_sign_in(people) -> None:

@@ -118,6 +118,7 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         if open_store is None:
             self._store_settled.set()
         self._signing: asyncio.Future[None] | None = None  # a sign-in under way (keys typed after wait)
+        self._sections_waiting = 0  # Alt+A, F5… typed during that sign-in, waiting for it
         # a PIN and Enter typed before the app started, taken before the driver reads the rest
         self._pin_ahead = early_keys.take_pin() if context is None else None
         self._last_input = time.monotonic()
@@ -203,7 +204,7 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         """The sign-in screen's yes: the home screen for this role, then the start-up questions."""
         self.context = ctx
         self._last_input = time.monotonic()
-        home = HomeScreen(self.settings.venue.name, ctx)
+        home = HomeScreen(self.settings.venue.name, ctx, deferred=self._sections_waiting > 0)
         if isinstance(self.screen, SignInScreen):
             self.switch_screen(home)
         else:  # signed in ahead: no sign-in screen was drawn
@@ -382,7 +383,11 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         is lost), then: may the signed-in role open this section now?"""
         await self._store_ready.wait()
         if self._signing is not None:
-            await asyncio.shield(self._signing)
+            self._sections_waiting += 1  # the home screen the sign-in shows is gone over at once
+            try:
+                await asyncio.shield(self._signing)
+            finally:
+                self._sections_waiting -= 1
         section = sections.by_id(section_id)
         return section is not None and section.allowed(self.context) and not self.locked
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -19,12 +19,20 @@ from carnet_tui.ui.widgets import KeyBar, KeyList
 class HomeScreen(Screen[None]):
     AUTO_FOCUS = "#home-menu"
 
-    def __init__(self, venue: str, ctx: Context | None = None) -> None:
+    def __init__(self, venue: str, ctx: Context | None = None, *, deferred: bool = False) -> None:
+        """``deferred``: another screen goes over this one at once (Alt+A typed with a PIN typed
+        ahead): its widgets are made when it is first shown, not on the way to that screen (they
+        cost 30–40 ms of a login that never shows them)."""
         super().__init__(id="home-screen")
         self.venue = venue
         self.ctx = ctx
+        self._deferred = deferred
 
     def compose(self) -> ComposeResult:
+        if not self._deferred:
+            yield from self._content()
+
+    def _content(self) -> ComposeResult:
         with Vertical(id="home"):
             # the venue's name is a setting: shown as written, on one line
             yield Label(literal(f"{t('app.title')} · {self.venue}", width=74), id="home-title")
@@ -35,12 +43,23 @@ class HomeScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.show_sections(self.ctx)
+        if not self._deferred:
+            self.show_sections(self.ctx)
+
+    async def on_screen_resume(self) -> None:
+        # shown, or seen through a dialog (not under the window pushed over it in the same turn)
+        if self._deferred and (self.app.screen is self or isinstance(self.app.screen, ModalScreen)):
+            self._deferred = False
+            await self.mount_compose(self._content())
+            self.show_sections(self.ctx)
+            self.set_focus(self.query_one(self.AUTO_FOCUS))
 
     def show_sections(self, ctx: Context | None) -> None:
         """The menu of what ``ctx``'s role may open: the first group's title above the list, the
         others as lines of the list that cannot be chosen."""
         self.ctx = ctx
+        if self._deferred:
+            return  # made with ``ctx``'s sections when first shown
         shown = sections.allowed(ctx)
         menu = self.query_one("#home-menu", OptionList)
         menu.clear_options()
