@@ -37,6 +37,14 @@ class Workspace:
     cache: dict[str, dict[str, float]] = field(default_factory=dict)  # figures measured together
     _big: Path | None = None
 
+    def __post_init__(self) -> None:
+        # compiled as a deployment is (docs/DEPLOY.md runs compileall after installing): where
+        # PYTHONDONTWRITEBYTECODE is set (this machine's shells), a clone's launches would each
+        # compile every module from source, 100 ms and more that no counter pays
+        import compileall
+
+        compileall.compile_dir(str(REPO / "carnet_tui"), quiet=1)
+
     def big_store(self) -> Path:
         """The demo catalog, then synthetic clients up to 100 000, through the documented CLI."""
         if self._big is None:
