@@ -13,7 +13,6 @@ import getpass
 import os
 import sys
 import time
-import tomllib
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -140,7 +139,7 @@ def load_settings(args: argparse.Namespace) -> Settings:
         settings = settings_module.load(args.config, args.db, args.printer, args.desk)
     except DomainError:
         raise  # each wrong key already named, in French
-    except (ValueError, tomllib.TOMLDecodeError, OSError) as exc:
+    except (ValueError, OSError) as exc:  # tomllib.TOMLDecodeError is a ValueError
         path = args.config or os.environ.get("CARNET_CONFIG") or str(settings_module.default_config_path())
         raise DomainError("err.config.invalid", path=path, detail=str(exc)) from exc
     if args.cashier:  # only the name the sign-in screen preselects: who acts is who typed a PIN

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
@@ -213,6 +212,8 @@ def _read(path: Path) -> dict:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise DomainError("err.config.invalid", path=str(path), detail=t("config.encoding")) from exc
+    import tomllib  # only when there is a file to read: not at each counter's start
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
