@@ -73,3 +73,14 @@ def test_an_unwritable_folder_only_means_parsing_each_time(tmp_path: Path) -> No
 def test_off_when_asked(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CARNET_CSS_CACHE", "0")
     assert css_cache.default_folder() is None
+
+
+def test_stale_entries_are_dropped_past_the_bound(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(css_cache, "KEEP_AT_MOST", 2)
+    for n in range(3):  # three versions of the stylesheet: the last one's entry is what is kept
+        cache, _ = _parsed(tmp_path, CSS + f"\n#v{n} {{ height: 1; }}\n")
+        cache.save()
+    kept = css_cache.ParsedCss(tmp_path).entries
+    assert len(kept) == 1
+    again, _ = _parsed(tmp_path, CSS + "\n#v2 { height: 1; }\n")
+    assert again.hits == 1

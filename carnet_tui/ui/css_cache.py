@@ -24,6 +24,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FILE = "textual-css.pickle"
+KEEP_AT_MOST = 120  # the counter's screens use ~60 sources; beyond this, stale entries are dropped
 
 
 def default_folder() -> Path | None:
@@ -34,6 +35,15 @@ def default_folder() -> Path | None:
     return Path(user_cache_dir("carnet-tui", appauthor=False))
 
 
+def _textual_install() -> tuple[str, int, int]:
+    """Which Textual parsed the kept rules: its parser's file, as installed. Not
+    ``textual.__version__``, which reads the package's metadata (~13 ms at each start)."""
+    from textual.css import styles
+
+    info = os.stat(styles.__file__)
+    return styles.__file__, info.st_mtime_ns, info.st_size
+
+
 class ParsedCss:
     """The parsed rules of earlier starts, and the ones parsed in this one."""
 
@@ -41,6 +51,7 @@ class ParsedCss:
         self.path = folder / FILE if folder is not None else None
         self.entries: dict[str, Any] = {}
         self.hits = 0
+        self.used: set[str] = set()
         self.dirty = False
         self._load()
 
@@ -63,15 +74,15 @@ class ParsedCss:
 
     def attach(self, stylesheet: Any) -> None:
         """Answer ``stylesheet``'s parses from the kept rules; new parses are kept for ``save``."""
-        import textual
-
         parse: Callable[..., list[Any]] = stylesheet._parse_rules
+        textual = _textual_install()
 
         def parse_rules(css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0,
                         scope: str = "") -> list[Any]:
             variables = sorted(getattr(stylesheet, "_variables", {}).items())
-            key = hashlib.sha256(repr((textual.__version__, css, read_from, is_default_rules,
+            key = hashlib.sha256(repr((textual, css, read_from, is_default_rules,
                                        tie_breaker, scope, variables)).encode()).hexdigest()
+            self.used.add(key)
             found = self.entries.get(key)
             if found is not None:
                 self.hits += 1
@@ -93,6 +104,8 @@ class ParsedCss:
 
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
+                self.entries = {key: rules for key, rules in self.entries.items() if key in self.used}
             data = pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".css-")
             try:
