@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -178,6 +178,14 @@ class SaleScreen(RowActions):
         # the line as left after a payment: F4 pays nothing until something is chosen again
         self.paid_line_state: tuple[object, ...] | None = None
         self._defaults_of: int | None = None  # the carnet whose defaults the line holds
+        self._resumed = False
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        # runs before Screen's own handler (Textual calls each class's): at the first showing the
+        # widgets were styled as they were mounted, a second pass over all of them is CPU for nothing
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     @property
     def carnet_app(self) -> CarnetApp:
