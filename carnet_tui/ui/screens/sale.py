@@ -139,6 +139,8 @@ class SaleScreen(RowActions):
         Binding("up", "zone(-1)", show=False, priority=True),
         Binding("enter", "advance", show=False, priority=True),
     ]
+    # the search has the focus from the start: focusing the first zone, then the search, restyles three
+    AUTO_FOCUS = "#client-search"
     # Enter: search → results → carnets → tariffs → quantity → validity → Règlement
     ADVANCE = {
         "client-search": "client-results",
@@ -227,7 +229,9 @@ class SaleScreen(RowActions):
             yield Static("", id="total")
         with Horizontal(classes="row", id="message-row"):
             yield Static("", id="line-error", classes="error")
-            yield Button(t("sale.finalize_button"), id="finalize", variant="success", compact=True)
+            # its variant's and compact's classes given at once (no styling pass before it is mounted)
+            yield Button(t("sale.finalize_button"), id="finalize", variant="success", compact=True,
+                         classes="-success -textual-compact")
         yield SoldTable(id="sold-table", classes="box", cursor_type="row", cell_padding=0)
         yield KeyBar()
 
