@@ -10,8 +10,8 @@ from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.content import Content
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.widgets import DataTable, Label, OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
@@ -128,12 +128,13 @@ class SaleHeader(Static):
     drawn as the window first opens."""
 
     def render(self) -> Content:
-        title = f" {t('sale.title')} "
+        title = t("sale.title")
         info = self.content if isinstance(self.content, Content) else Content(str(self.content))
-        gap = max(1, self.size.width - cell_width(title) - info.cell_length - 1)
-        # the margins a style of their own (the same look): their own segments, as the padding was
-        return Content.assemble((" ", "not bold ansi_default"), (t("sale.title"), "bold"), (" " * (gap + 1), "not bold ansi_default"), info,
-                                (" ", "not bold ansi_default"))
+        gap = max(1, self.size.width - cell_width(title) - info.cell_length - 3)
+        # the margins a style of their own (the same look): their own segments, as the paddings were
+        margin = "not bold ansi_default"
+        return Content.assemble((" ", margin), (title, "bold"), (" " * (gap + 1), margin), info,
+                                (" ", margin))
 
 
 class FinalizeButton(Static, can_focus=True):
