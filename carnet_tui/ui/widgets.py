@@ -63,6 +63,13 @@ class QuietInput(ImmediateKeys, Input):
     """An Input that never blinks (an idle screen sends nothing over SSH); keys act in order."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
+        # the classes Input's constructor adds one at a time, given at once: each addition to a widget
+        # not yet mounted is a styling pass for nothing (≈1 ms each, a window opens slower)
+        ready = "-valid -textual-compact" if kwargs.get("compact") else "-valid"
+        kwargs["classes"] = f"{kwargs.get('classes') or ''} {ready}".strip()
+        # and `compact` held as set (Textual's storage of a reactive): its default would take the class
+        # away, the constructor put it back, two more passes
+        self._reactive_compact = bool(kwargs.get("compact"))
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.cursor_blink = False
 
