@@ -147,3 +147,25 @@ async def test_f8_with_no_sale_says_nothing_was_finalized(ui_settings) -> None:
         await settle(pilot)
         assert str(app.screen.query_one("#sold-table").border_subtitle) == t("msg.nothing_to_finalize")
         assert Sale.select().count() == 0
+
+
+async def test_the_finaliser_answers_enter_and_a_click_as_f8(ui_settings) -> None:
+    """Drawn by a Static since the sale window got lighter: Enter on it and a click still finalize."""
+    from support.ui import make_app, open_sale, settle
+
+    from carnet_tui.texts import t
+    from carnet_tui.ui.screens.sale import SaleScreen
+
+    app = make_app(ui_settings)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_sale(pilot)
+        assert isinstance(app.screen, SaleScreen)
+        sold = app.screen.query_one("#sold-table")
+        app.screen.set_focus(app.screen.query_one("#finalize"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert str(sold.border_subtitle) == t("msg.nothing_to_finalize")
+        sold.border_subtitle = ""
+        await pilot.click("#finalize")
+        await settle(pilot)
+        assert str(sold.border_subtitle) == t("msg.nothing_to_finalize")

@@ -143,6 +143,9 @@ class FinalizeButton(Static, can_focus=True):
 
     BINDINGS = [Binding("enter", "screen.finalize", show=False)]
 
+    async def on_click(self) -> None:  # where clicks are on, a click presses it as it pressed Button
+        await self.run_action("screen.finalize")
+
 
 class SaleScreen(RowActions):
     """One sale at a time; F8 empties the window for the next."""
