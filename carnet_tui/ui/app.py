@@ -42,7 +42,7 @@ from carnet_tui.ui.screens.home import HomeScreen
 from carnet_tui.ui.screens.signin import LockScreen, SignInScreen
 from carnet_tui.ui.terminal import ConsoleApp, ConsolePalette
 from carnet_tui.ui.threads import close_thread_connection
-from carnet_tui.ui.unclosed_app import UnclosedSales, _unclosed_of_cashier
+from carnet_tui.ui.unclosed_app import UnclosedSales, unclosed_of_cashier
 from carnet_tui.ui.widgets import QuietInput
 
 if TYPE_CHECKING:
@@ -234,7 +234,9 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
             if outcome.refusal is not None:
                 screen.say(outcome.refusal.message)
             return
-        ctx, self._unclosed_ahead = signed[0], (signed[0].user_id, signed[1])
+        ctx, unclosed = signed
+        if unclosed is not None:
+            self._unclosed_ahead = (ctx.user_id, unclosed)
         self.sign_in_ended()
         self.signed_in(ctx)
 
@@ -570,15 +572,22 @@ def _unfinished_carnets() -> list:
         close_thread_connection()
 
 
-def _sign_in_typed(pin: str, desk: str, today: date) -> tuple[Context, list[UnclosedSale]] | None:
+def _sign_in_typed(pin: str, desk: str, today: date
+                   ) -> tuple[Context, list[UnclosedSale] | None] | None:
     """In a worker thread: the sign-in typed ahead, and what Alt+A typed with it will ask about
-    (the cashier's open sales), in one trip; None when nobody may sign in."""
+    (the cashier's open sales; None if they could not be read: Alt+A looks again), in one trip;
+    None when nobody may sign in."""
     from carnet_tui.services import pin_ahead
 
     ctx = pin_ahead.sign_in(pin, desk, today)
     if ctx is None:
         return None
-    return ctx, (_unclosed_of_cashier(ctx) if ctx.can(Permission.SELL) else [])
+    if not ctx.can(Permission.SELL):
+        return ctx, []
+    try:
+        return ctx, unclosed_of_cashier(ctx)
+    except Exception:  # noqa: BLE001 - the sign-in stands (journaled); only the head start is lost
+        return ctx, None
 
 
 def run_app(settings: Settings, open_store: Callable[[], None] | None = None) -> tuple[str | None, int]:

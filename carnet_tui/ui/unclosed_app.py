@@ -154,7 +154,7 @@ class UnclosedSales:
             if ahead is not None and ahead[0] == ctx.user_id:
                 found = ahead[1]  # looked up a moment ago, with the sign-in
             else:
-                found = await asyncio.to_thread(_unclosed_of_cashier, ctx)
+                found = await asyncio.to_thread(unclosed_of_cashier, ctx)
         except Exception:  # noqa: BLE001 - a database error must not stop Alt+A: no offer
             found = []
         if not found:
@@ -183,7 +183,7 @@ class UnclosedSales:
         self.push_screen(offer_dialog(sale, format_date(self.today)), callback=answered)
 
 
-def _unclosed_of_cashier(ctx: Context) -> list[UnclosedSale]:
+def unclosed_of_cashier(ctx: Context) -> list[UnclosedSale]:
     """In a worker thread: the signed-in cashier's open sales with paid lines."""
     try:
         from carnet_tui.services import unclosed
