@@ -81,17 +81,16 @@ def held_keys() -> Iterator[None]:
 
 def pin_ahead() -> str | None:
     """The PIN typed ahead of the screen, followed by Enter, if the keys read at start begin so."""
-    found = _PIN_AHEAD.match(bytes(_typed))
+    found = _PIN_AHEAD.match(bytes(_typed))  # a copy: the match must outlive a deletion
     return found.group(1).decode() if found else None
 
 
 def take_pin() -> str | None:
     """That PIN, taken out of the keys: the driver will not see it nor its Enter."""
-    found = _PIN_AHEAD.match(bytes(_typed))  # a copy: the match must outlive the deletion
-    if found is None:
-        return None
-    del _typed[: found.end()]
-    return found.group(1).decode()
+    pin = pin_ahead()
+    if pin is not None:
+        del _typed[: len(pin) + 1]  # the digits and their Enter (one byte: CR or LF)
+    return pin
 
 
 def take_typed() -> bytes:

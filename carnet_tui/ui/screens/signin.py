@@ -10,7 +10,6 @@ shows through); unlocking pops it, and the sale, its lines and typed text are wh
 from __future__ import annotations
 
 import asyncio
-import os
 from typing import TYPE_CHECKING, Any
 
 from textual.app import ComposeResult
@@ -21,6 +20,7 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from carnet_tui.domain.context import Context
+from carnet_tui.services.pin_ahead import preselected
 from carnet_tui.texts import t
 from carnet_tui.ui.literal import literal
 from carnet_tui.ui.threads import close_thread_connection
@@ -50,7 +50,8 @@ class NamePin:
         menu.clear_options()
         menu.add_options([Option(literal(name, width=30)) for name in names])
         if names:
-            menu.highlighted = names.index(preselect) if preselect in names else 0
+            # the rule a PIN typed before this screen followed (services/pin_ahead.py)
+            menu.highlighted = names.index(preselected(names, preselect))
 
     def chosen_name(self) -> str | None:
         menu: OptionList = self.query_one(self.NAMES, OptionList)  # type: ignore[attr-defined]
@@ -98,7 +99,7 @@ class SignInScreen(NamePin, Screen[None]):
         super().__init__(id=id)
         self.venue = venue
         self.desk = desk
-        self.preselect = preselect if preselect is not None else os.environ.get("CARNET_CASHIER")
+        self.preselect = preselect  # None: the desk's cashier (CARNET_CASHIER), if listed
         self.names = []
         self._loaded = asyncio.Event()
 
