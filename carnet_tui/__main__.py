@@ -1,5 +1,5 @@
 """``python -m carnet_tui``: the same as the ``carnet-tui`` command."""
 
-from carnet_tui.cli import main
+from carnet_tui.launch import main
 
 raise SystemExit(main())

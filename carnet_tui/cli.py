@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from carnet_tui import settings as settings_module
 from carnet_tui.domain.errors import DomainError
+from carnet_tui.launch import runs_the_counter
 from carnet_tui.settings import Settings
 from carnet_tui.store import location as store_location
 from carnet_tui.texts import t
@@ -42,10 +43,6 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--desk", default=default, metavar="NOM", help=t("cli.help.desk"))
 
 
-# the options every command takes, each with a value
-GLOBAL_OPTIONS = ("--db", "--config", "--printer", "--data-dir", "--cashier", "--desk")
-
-
 def counter_parser() -> argparse.ArgumentParser:
     """The counter's own command line (global options only): what a cashier's login runs. Building
     the twenty subcommands' parsers took 10–15 ms of each start, for nothing."""
@@ -53,19 +50,6 @@ def counter_parser() -> argparse.ArgumentParser:
     _global_options(parser, suppress=False)
     parser.set_defaults(command=None)
     return parser
-
-
-def runs_the_counter(argv: Sequence[str]) -> bool:
-    """Only global options and their values: the counter is opened (anything else, ``--help``
-    and mistakes included, goes through the whole parser)."""
-    words = list(argv)
-    while words:
-        word = words.pop(0)
-        if "=" in word and word.split("=", 1)[0] in GLOBAL_OPTIONS:
-            continue
-        if word not in GLOBAL_OPTIONS or not words or words.pop(0).startswith("-"):
-            return False
-    return True
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -273,7 +273,8 @@ def test_another_applications_sqlite_file_is_refused_untouched(tmp_path: Path, e
                                   ["--config", "c.toml", "--printer", "file:/tmp/p", "--data-dir", "d",
                                    "--cashier", "amina"]])
 def test_the_counters_short_parser_reads_what_the_whole_one_reads(argv: list[str]) -> None:
-    from carnet_tui.cli import build_parser, counter_parser, runs_the_counter
+    from carnet_tui.cli import build_parser, counter_parser
+    from carnet_tui.launch import runs_the_counter
 
     assert runs_the_counter(argv)
     assert vars(counter_parser().parse_args(argv)) == vars(build_parser().parse_args(argv))
@@ -282,6 +283,6 @@ def test_the_counters_short_parser_reads_what_the_whole_one_reads(argv: list[str
 @pytest.mark.parametrize("argv", [["run"], ["--db", "x.db", "init"], ["--help"], ["-h"], ["--db"],
                                   ["--db", "--desk"], ["--nope"], ["user", "list"], ["x.db"]])
 def test_anything_else_goes_through_the_whole_parser(argv: list[str]) -> None:
-    from carnet_tui.cli import runs_the_counter
+    from carnet_tui.launch import runs_the_counter
 
     assert not runs_the_counter(argv)

@@ -25,6 +25,7 @@ from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
+from carnet_tui import code_cache
 from carnet_tui.domain.context import Approval, Context, Permission, self_approval
 from carnet_tui.domain.errors import DomainError
 from carnet_tui.settings import Settings
@@ -154,6 +155,7 @@ class CarnetApp(BackOffice, UnclosedSales, ConsoleApp):
         if not gc.isenabled():  # turned off for the start-up by the CLI (cli.cmd_run)
             self.set_timer(GC_AFTER_START_S, _gc_after_start)
         self.set_timer(GC_AFTER_START_S, self._parsed_css.save)  # the screens of the start parsed
+        self.set_timer(GC_AFTER_START_S, code_cache.save)  # and their classes made (if launched so)
         if self._pin_ahead is not None:  # signed in ahead: no first frame to show before the store
             self.call_later(self.open_store_later)
         else:  # after the first frame: peewee and the migrations cost start-up time

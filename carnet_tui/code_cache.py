@@ -1,0 +1,177 @@
+"""The small functions the standard library writes and compiles at import, kept compiled between
+starts.
+
+``dataclasses`` compiles each class's ``__init__``, ``__repr__``, ``__eq__``, ``__setattr__``… from
+source text, ``typing`` each forward reference, ``namedtuple`` each ``__new__``: ~650 compiles on the
+way to the sale window (ours and Textual's), the same texts at every login. Compiling is ~85 % of
+making a frozen dataclass (0.55 → 0.09 ms measured); all of them cost 25–40 ms of the counter's start
+(issue 12, ``sale_ready_ratio``). The code objects are kept with ``marshal`` (the format of ``.pyc``
+files) in the user's cache folder, keyed by the exact source text, and handed back instead of being
+compiled again. What runs is what the text compiles to: same text, same mode, no ``__future__`` flag
+inherited (``dataclasses``, ``typing`` and ``collections`` have none).
+
+``marshal`` must not read what somebody else could have written: only the user's own file, writable
+by nobody else, of this interpreter's bytecode and with a matching checksum, is read. Anything wrong
+with it only means compiling as before. ``CARNET_CODE_CACHE=0`` turns it off.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import logging
+import marshal
+import os
+import stat
+import sys
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from types import CodeType
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FILE = f"generated-code-{sys.implementation.cache_tag}.marshal"
+KEEP_AT_MOST = 4000  # a start makes ~650; beyond this, what this start did not use is dropped
+
+
+def _header() -> bytes:
+    from importlib._bootstrap_external import MAGIC_NUMBER  # loaded at every start: no import cost
+
+    return MAGIC_NUMBER + bytes([sys.flags.optimize])
+
+
+def default_folder() -> Path | None:
+    if os.environ.get("CARNET_CODE_CACHE") == "0":
+        return None
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("carnet-tui", appauthor=False))
+
+
+class GeneratedCode:
+    """The code objects compiled at earlier starts, and the ones compiled in this one."""
+
+    def __init__(self, folder: Path | None) -> None:
+        self.path = folder / FILE if folder is not None else None
+        self.entries: dict[tuple[str, str], CodeType] = {}
+        self.used: set[tuple[str, str]] = set()
+        self.hits = 0
+        self.compiled = 0
+        self.dirty = False
+        self._load()
+
+    def _load(self) -> None:
+        if self.path is None:
+            return
+        try:
+            with open(self.path, "rb") as file:
+                info = os.fstat(file.fileno())
+                if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+                    return  # not ours alone: never read
+                data = file.read()
+        except OSError:
+            return
+        header = _header()
+        body = data[len(header) + 4:]
+        if data[:len(header)] != header or int.from_bytes(data[len(header):len(header) + 4], "big") \
+                != zlib.crc32(body):
+            return  # another Python, or damaged: compiled again, and written anew
+        try:
+            entries = marshal.loads(body)
+        except (EOFError, ValueError, TypeError):
+            log.info("generated code cache ignored", exc_info=True)
+            return
+        if isinstance(entries, dict):
+            self.entries = entries
+
+    def code(self, source: str, mode: str) -> CodeType:
+        key = (mode, source)
+        found = self.entries.get(key)
+        if found is None:
+            found = builtins.compile(source, "<string>", mode, dont_inherit=True)
+            self.entries[key] = found
+            self.compiled += 1
+            self.dirty = True
+        else:
+            self.hits += 1
+        self.used.add(key)
+        return found
+
+    def install(self) -> Callable[[], None]:
+        """Serve the compiles of ``dataclasses``, ``typing`` and ``namedtuple`` from here; returns
+        what puts the builtins back. Only their module globals change, nobody else's ``exec``."""
+        import collections
+
+        code = self.code
+
+        def exec_(source: Any, globals: Any = None, locals: Any = None, /) -> None:
+            builtins.exec(code(source, "exec") if type(source) is str else source, globals, locals)
+
+        def eval_(source: Any, globals: Any = None, locals: Any = None, /) -> Any:
+            return builtins.eval(code(source, "eval") if type(source) is str else source, globals, locals)
+
+        def compile_(source: Any, filename: str, mode: str, *args: Any, **kwargs: Any) -> Any:
+            if type(source) is str and filename == "<string>" and not args and not kwargs:
+                return code(source, mode)  # typing's ForwardRef: compile(arg, '<string>', 'eval')
+            return builtins.compile(source, filename, mode, *args, **kwargs)
+
+        collections.eval = eval_  # first: importing dataclasses makes inspect's and dis' namedtuples
+        import typing
+
+        typing.compile = compile_  # type: ignore[attr-defined]
+        import dataclasses
+
+        dataclasses.exec = exec_  # type: ignore[attr-defined]
+        patched = ((dataclasses, "exec"), (collections, "eval"), (typing, "compile"))
+
+        def uninstall() -> None:
+            for module, name in patched:
+                with contextlib.suppress(AttributeError):
+                    delattr(module, name)
+
+        return uninstall
+
+    def save(self) -> None:
+        """Write what this start compiled (after the first frames: never on the way to them)."""
+        if self.path is None or not self.dirty:
+            return
+        self.dirty = False
+        import tempfile
+
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
+                self.entries = {key: code for key, code in self.entries.items() if key in self.used}
+            body = marshal.dumps(self.entries)
+            data = _header() + zlib.crc32(body).to_bytes(4, "big") + body
+            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".code-")
+            try:
+                with os.fdopen(handle, "wb") as file:
+                    file.write(data)
+                os.chmod(temporary, 0o600)
+                os.replace(temporary, self.path)  # whole or absent: another desk may read it now
+            finally:
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(temporary)
+        except Exception:  # noqa: BLE001 - a read-only home: compiled at each start, as before
+            log.info("generated code cache not written", exc_info=True)
+
+
+_installed: GeneratedCode | None = None
+
+
+def start() -> GeneratedCode:
+    """At the very start of the counter, before ``carnet_tui.settings`` and Textual make classes."""
+    global _installed
+    if _installed is None:
+        _installed = GeneratedCode(default_folder())
+        _installed.install()
+    return _installed
+
+
+def save() -> None:
+    """Keep what was compiled so far (the app calls it once its first screens are made)."""
+    if _installed is not None:
+        _installed.save()
