@@ -7,7 +7,6 @@ Any refusal the user can correct is printed in French on stderr with exit code 2
 
 from __future__ import annotations
 
-import argparse
 import gc
 import getpass
 import os
@@ -16,16 +15,19 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
+from types import SimpleNamespace
 from typing import TYPE_CHECKING
 
 from carnet_tui import settings as settings_module
 from carnet_tui.domain.errors import DomainError
-from carnet_tui.launch import runs_the_counter
+from carnet_tui.launch import counter_options
 from carnet_tui.settings import Settings
 from carnet_tui.store import location as store_location
 from carnet_tui.texts import t
 
 if TYPE_CHECKING:  # the services (and peewee) are imported by the commands that need them
+    import argparse
+
     from carnet_tui.services.journal import Verdict
     from carnet_tui.services.people import UserView
 
@@ -34,6 +36,8 @@ EXIT_REFUSED = 2
 
 def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     # given again on each subcommand so that `carnet-tui init --db x` works as well as `--db x init`
+    import argparse
+
     default = argparse.SUPPRESS if suppress else None
     parser.add_argument("--db", default=default, help=t("cli.help.db"))
     parser.add_argument("--config", default=default, help=t("cli.help.config"))
@@ -43,16 +47,9 @@ def _global_options(parser: argparse.ArgumentParser, suppress: bool) -> None:
     parser.add_argument("--desk", default=default, metavar="NOM", help=t("cli.help.desk"))
 
 
-def counter_parser() -> argparse.ArgumentParser:
-    """The counter's own command line (global options only): what a cashier's login runs. Building
-    the twenty subcommands' parsers took 10–15 ms of each start, for nothing."""
-    parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
-    _global_options(parser, suppress=False)
-    parser.set_defaults(command=None)
-    return parser
-
-
 def build_parser() -> argparse.ArgumentParser:
+    import argparse  # not for a cashier's login (launch.counter_options)
+
     parser = argparse.ArgumentParser(prog="carnet-tui", description=t("cli.description"))
     _global_options(parser, suppress=False)
     commands = parser.add_subparsers(
@@ -471,7 +468,9 @@ COMMANDS: dict[str, Callable[[Settings, argparse.Namespace], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     words = sys.argv[1:] if argv is None else list(argv)
-    args = (counter_parser() if runs_the_counter(words) else build_parser()).parse_args(words)
+    options = counter_options(words)
+    args = (build_parser().parse_args(words) if options is None
+            else SimpleNamespace(**options, command=None))  # a cashier's login: only global options
     if args.command == "doctor":  # reports wrong settings among its findings, so it loads them itself
         from carnet_tui import doctor
 

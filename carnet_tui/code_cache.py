@@ -1,14 +1,17 @@
-"""The small functions the standard library writes and compiles at import, kept compiled between
-starts.
+"""What the standard library compiles at every start, kept compiled between starts.
 
-``dataclasses`` compiles each class's ``__init__``, ``__repr__``, ``__eq__``, ``__setattr__``… from
-source text, ``typing`` each forward reference, ``namedtuple`` each ``__new__``: ~650 compiles on the
-way to the sale window (ours and Textual's), the same texts at every login. Compiling is ~85 % of
-making a frozen dataclass (0.55 → 0.09 ms measured); all of them cost 25–40 ms of the counter's start
-(issue 12, ``sale_ready_ratio``). The code objects are kept with ``marshal`` (the format of ``.pyc``
-files) in the user's cache folder, keyed by the exact source text, and handed back instead of being
-compiled again. What runs is what the text compiles to: same text, same mode, no ``__future__`` flag
-inherited (``dataclasses``, ``typing`` and ``collections`` have none).
+- ``dataclasses`` compiles each class's ``__init__``, ``__repr__``, ``__eq__``, ``__setattr__``… from
+  source text, ``typing`` each forward reference, ``namedtuple`` each ``__new__``: ~650 compiles on the
+  way to the sale window (ours and Textual's). Compiling is ~85 % of making a frozen dataclass
+  (0.55 → 0.09 ms measured). What runs is what the text compiles to: same text, same mode, no
+  ``__future__`` flag inherited (``dataclasses``, ``typing`` and ``collections`` have none).
+- ``re`` turns each pattern into the matcher's code in pure Python: ~110 patterns, 25–50 ms. The
+  code (a list of numbers) is kept and given to ``_sre.compile`` as ``re`` itself does; the pattern
+  made is equal (``==`` compares the code) to the one ``re`` makes.
+
+The same texts and patterns at every login: together 50–90 ms of the counter's start (issue 12,
+``sale_ready_ratio``). They are kept with ``marshal`` (the format of ``.pyc`` files) in the user's
+cache folder, keyed by the exact text, and handed back instead of being compiled again.
 
 ``marshal`` must not read what somebody else could have written: only the user's own file, writable
 by nobody else, of this interpreter's bytecode and with a matching checksum, is read. Anything wrong
@@ -33,7 +36,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FILE = f"generated-code-{sys.implementation.cache_tag}.marshal"
-KEEP_AT_MOST = 4000  # a start makes ~650; beyond this, what this start did not use is dropped
+KEEP_AT_MOST = 4000  # a start makes ~750; beyond this, what this start did not use is dropped
 
 
 def _header() -> bytes:
@@ -55,8 +58,9 @@ class GeneratedCode:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / FILE if folder is not None else None
-        self.entries: dict[tuple[str, str], CodeType] = {}
-        self.used: set[tuple[str, str]] = set()
+        # ("exec" | "eval", text) → code; ("re", pattern, flags) → _sre.compile's arguments
+        self.entries: dict[tuple[Any, ...], Any] = {}
+        self.used: set[tuple[Any, ...]] = set()
         self.hits = 0
         self.compiled = 0
         self.dirty = False
@@ -99,10 +103,48 @@ class GeneratedCode:
         self.used.add(key)
         return found
 
+    def regex(self, pattern: str | bytes, flags: int) -> tuple[Any, ...]:
+        """``_sre.compile``'s arguments after the pattern, as ``re._compiler.compile`` computes them
+        (CPython 3.11–3.13: the same lines)."""
+        key = ("re", pattern, int(flags))
+        found = self.entries.get(key)
+        if found is None:
+            from re import _compiler, _parser
+
+            parsed = _parser.parse(pattern, flags)
+            code = [int(word) for word in _compiler._code(parsed, flags)]  # some are named ints
+            groupindex = dict(parsed.state.groupdict)
+            indexgroup: list[str | None] = [None] * parsed.state.groups
+            for name, index in groupindex.items():
+                indexgroup[index] = name
+            found = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex,
+                     tuple(indexgroup))
+            self.entries[key] = found
+            self.compiled += 1
+            self.dirty = True
+        else:
+            self.hits += 1
+        self.used.add(key)
+        return found
+
     def install(self) -> Callable[[], None]:
-        """Serve the compiles of ``dataclasses``, ``typing`` and ``namedtuple`` from here; returns
-        what puts the builtins back. Only their module globals change, nobody else's ``exec``."""
+        """Serve the compiles of ``dataclasses``, ``typing``, ``namedtuple`` and ``re`` from here;
+        returns what puts the standard library back. Only those modules' globals change, nobody
+        else's ``exec``."""
+        import _sre
         import collections
+        import re
+        import re._compiler
+
+        original_regex = re._compiler.compile
+        regex = self.regex
+
+        def compile_regex(pattern: Any, flags: int = 0) -> Any:
+            if type(pattern) not in (str, bytes) or flags & re.DEBUG:
+                return original_regex(pattern, flags)  # a parsed pattern, or printed for debugging
+            return _sre.compile(pattern, *regex(pattern, flags))
+
+        re._compiler.compile = compile_regex
 
         code = self.code
 
@@ -127,6 +169,7 @@ class GeneratedCode:
         patched = ((dataclasses, "exec"), (collections, "eval"), (typing, "compile"))
 
         def uninstall() -> None:
+            re._compiler.compile = original_regex
             for module, name in patched:
                 with contextlib.suppress(AttributeError):
                     delattr(module, name)

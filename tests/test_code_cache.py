@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -170,3 +171,41 @@ def test_only_the_counters_launch_keeps_compiled_code(tmp_path: Path) -> None:
     assert refused.returncode == 2 and "terminal" in refused.stderr
     assert kept.exists()
     assert code_cache.GeneratedCode(kept.parent).entries  # what that start compiled, readable
+
+
+PATTERNS = [(r"(?P<year>\d{4})(?P<month>\d{2})(?P<day>\d{2})-(\d+)(?P<suffix>[A-Z]?)-(\d{3})", 0),
+            (r"[\u0600-\u06ff]+|\s+", re.UNICODE), (rb"\x1b\[(\d+);(\d+)R", 0), (r"^(?:a|b)*?$", re.I | re.M),
+            (r"(?x) \$ (?P<var>[a-z_][a-z0-9_-]*)  # a CSS variable", 0), (r"(a)(?(1)b|c)", 0)]
+
+
+@pytest.mark.parametrize(("pattern", "flags"), PATTERNS)
+def test_a_pattern_from_the_cache_is_the_pattern_re_makes(tmp_path: Path, pattern: str | bytes,
+                                                           flags: int) -> None:
+    import _sre
+    import re._compiler
+
+    cache = code_cache.GeneratedCode(tmp_path)
+    made = _sre.compile(pattern, *cache.regex(pattern, flags))
+    cache.save()
+    again = code_cache.GeneratedCode(tmp_path)
+    kept = _sre.compile(pattern, *again.regex(pattern, flags))
+    assert again.hits == 1 and again.compiled == 0
+    assert made == kept == re._compiler.compile(pattern, flags)  # Pattern == compares flags and code
+    assert kept.groupindex == re.compile(pattern, flags).groupindex
+
+
+def test_every_pattern_of_a_counters_start_is_the_one_re_makes(tmp_path: Path) -> None:
+    """The patterns Textual, rich and the counter compiled at a real start, as kept on disk."""
+    import _sre
+    import re._compiler
+
+    folder = tmp_path / "cache"
+    start_imports = ("from carnet_tui import code_cache; code_cache.start(); import carnet_tui.ui.app, "
+                     "carnet_tui.ui.screens.sale, carnet_tui.services.people; code_cache.save()")
+    env = {**os.environ, "XDG_CACHE_HOME": str(folder)}
+    subprocess.run([sys.executable, "-c", start_imports], env=env, cwd=REPO, check=True)
+    entries = code_cache.GeneratedCode(folder / "carnet-tui").entries
+    patterns = [key for key in entries if key[0] == "re"]
+    assert len(patterns) > 50
+    for _, pattern, flags in patterns:
+        assert _sre.compile(pattern, *entries[("re", pattern, flags)]) == re._compiler.compile(pattern, flags)

@@ -262,12 +262,13 @@ class SaleScreen(RowActions):
         self.query_one("#carnet-list").border_title = t("sale.carnets")
         tariffs = self.query_one("#tariff-table", DataTable)
         tariffs.border_title = t("sale.tariffs")
-        tariffs.add_column(t("col.tariff_label"), key="label", width=13)
+        # Text, not str: a str label is parsed as markup, which costs rich's emoji table (~2.5 ms)
+        tariffs.add_column(Text(t("col.tariff_label")), key="label", width=13)
         tariffs.add_column(Text(t("col.tariff_price"), justify="right"), key="price", width=12)
         sold = self.query_one("#sold-table", SoldTable)
         sold.border_title = t("sale.sold")
         for key, text_key, width in SOLD_COLUMNS:
-            sold.add_column(t(text_key), key=key, width=width)
+            sold.add_column(Text(t(text_key)), key=key, width=width)
         self.load_models()
         self.reset_window()
 
