@@ -20,20 +20,20 @@ with it only means compiling as before. ``CARNET_CODE_CACHE=0`` turns it off.
 
 from __future__ import annotations
 
+# only what the interpreter has loaded already: what is imported after ``start`` has its dataclasses,
+# forward references and patterns served from the cache (logging's and typing's included)
 import builtins
-import contextlib
-import logging
 import marshal
 import os
 import stat
 import sys
 import zlib
-from collections.abc import Callable
-from pathlib import Path
-from types import CodeType
-from typing import Any
 
-log = logging.getLogger(__name__)
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from types import CodeType
+    from typing import Any
 
 FILE = f"generated-code-{sys.implementation.cache_tag}.marshal"
 KEEP_AT_MOST = 4000  # a start makes ~750; beyond this, what this start did not use is dropped
@@ -45,19 +45,30 @@ def _header() -> bytes:
     return MAGIC_NUMBER + bytes([sys.flags.optimize])
 
 
-def default_folder() -> Path | None:
+def _note(what: str) -> None:
+    import logging
+
+    logging.getLogger(__name__).info(what, exc_info=True)
+
+
+def default_folder() -> str | None:
+    """The user's cache folder, as ``platformdirs.user_cache_dir`` says (css_cache's too), without
+    importing it before the cache is in place on Linux: ``$XDG_CACHE_HOME`` or ``~/.cache``."""
     if os.environ.get("CARNET_CODE_CACHE") == "0":
         return None
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME", "").strip()
+        return os.path.join(base if base else os.path.expanduser("~/.cache"), "carnet-tui")
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("carnet-tui", appauthor=False))
+    return user_cache_dir("carnet-tui", appauthor=False)
 
 
 class GeneratedCode:
     """The code objects compiled at earlier starts, and the ones compiled in this one."""
 
-    def __init__(self, folder: Path | None) -> None:
-        self.path = folder / FILE if folder is not None else None
+    def __init__(self, folder: str | os.PathLike[str] | None) -> None:
+        self.path = os.path.join(folder, FILE) if folder is not None else None
         # ("exec" | "eval", text) → code; ("re", pattern, flags) → _sre.compile's arguments
         self.entries: dict[tuple[Any, ...], Any] = {}
         self.used: set[tuple[Any, ...]] = set()
@@ -85,7 +96,7 @@ class GeneratedCode:
         try:
             entries = marshal.loads(body)
         except (EOFError, ValueError, TypeError):
-            log.info("generated code cache ignored", exc_info=True)
+            _note("generated code cache ignored")
             return
         if isinstance(entries, dict):
             self.entries = entries
@@ -171,7 +182,7 @@ class GeneratedCode:
         def uninstall() -> None:
             re._compiler.compile = original_regex
             for module, name in patched:
-                with contextlib.suppress(AttributeError):
+                if name in vars(module):
                     delattr(module, name)
 
         return uninstall
@@ -184,22 +195,23 @@ class GeneratedCode:
         import tempfile
 
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            folder = os.path.dirname(self.path)
+            os.makedirs(folder, exist_ok=True)
             if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
                 self.entries = {key: code for key, code in self.entries.items() if key in self.used}
             body = marshal.dumps(self.entries)
             data = _header() + zlib.crc32(body).to_bytes(4, "big") + body
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".code-")
+            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".code-")
             try:
                 with os.fdopen(handle, "wb") as file:
                     file.write(data)
                 os.chmod(temporary, 0o600)
                 os.replace(temporary, self.path)  # whole or absent: another desk may read it now
             finally:
-                with contextlib.suppress(FileNotFoundError):
+                if os.path.exists(temporary):
                     os.unlink(temporary)
         except Exception:  # noqa: BLE001 - a read-only home: compiled at each start, as before
-            log.info("generated code cache not written", exc_info=True)
+            _note("generated code cache not written")
 
 
 _installed: GeneratedCode | None = None

@@ -154,6 +154,20 @@ def test_off_by_setting(monkeypatch: pytest.MonkeyPatch) -> None:
     assert code_cache.default_folder() is not None
 
 
+@pytest.mark.parametrize("xdg", [None, "", "/srv/cache-of-amina"])
+def test_the_folder_is_the_one_platformdirs_gives(monkeypatch: pytest.MonkeyPatch, xdg: str | None) -> None:
+    """Found without importing platformdirs (its import would come before the cache), the same
+    folder as the stylesheet cache's."""
+    from platformdirs import user_cache_dir
+
+    monkeypatch.delenv("CARNET_CODE_CACHE", raising=False)
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    assert code_cache.default_folder() == user_cache_dir("carnet-tui", appauthor=False)
+
+
 def _launch(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "home-cache"),
            "CARNET_CONFIG": str(tmp_path / "none.toml"), "CARNET_DATA_DIR": str(tmp_path / "data")}
