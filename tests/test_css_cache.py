@@ -47,6 +47,27 @@ def test_an_edited_stylesheet_or_other_variables_are_parsed_again(tmp_path: Path
     assert themed.hits == 0
 
 
+def test_a_theme_changed_while_running_is_parsed_again(tmp_path: Path) -> None:
+    """The variables' digest is kept between parses: a new set of them must still count."""
+    first, sheet = _parsed(tmp_path)
+    sheet.parse()  # the same variables: answered from memory
+    assert first.hits == 1
+    sheet.set_variables({"primary": "ansi_red"})
+    sheet.parse()
+    assert first.hits == 1 and len(first.entries) == 2
+    sheet.set_variables({"primary": "ansi_blue"})
+    sheet.parse()
+    assert first.hits == 2
+
+
+def test_only_the_entries_a_start_uses_are_unpickled(tmp_path: Path) -> None:
+    _parsed(tmp_path)[0].save()
+    _parsed(tmp_path, CSS + "\n#y { height: 2; }\n")[0].save()  # two sources kept on disk
+    later, sheet = _parsed(tmp_path)
+    assert later.hits == 1 and len(_rules(sheet)) > 50
+    assert sum(isinstance(entry, bytes) for entry in later.entries.values()) == 1  # the other: untouched
+
+
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "group-writable"])
 def test_a_damaged_or_shared_file_is_not_used(tmp_path: Path, damage: str) -> None:
     first, parsed = _parsed(tmp_path)

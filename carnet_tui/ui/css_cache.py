@@ -49,7 +49,9 @@ class ParsedCss:
 
     def __init__(self, folder: Path | None) -> None:
         self.path = folder / FILE if folder is not None else None
-        self.entries: dict[str, Any] = {}
+        # each entry stays pickled until used: a start uses ~20 of the ~65 sources the counter's
+        # screens have (unpickling them all took 8–13 ms, a fifth of what the cache saves)
+        self.entries: dict[str, bytes | list[Any]] = {}
         self.hits = 0
         self.used: set[str] = set()
         self.dirty = False
@@ -76,14 +78,29 @@ class ParsedCss:
         """Answer ``stylesheet``'s parses from the kept rules; new parses are kept for ``save``."""
         parse: Callable[..., list[Any]] = stylesheet._parse_rules
         textual = _textual_install()
+        # the theme's ~150 variables, sorted and hashed once per set of them, not at each of the ~65
+        # parses of a start (that was 5–7 ms); Textual sets a new dict when they change
+        last: list[Any] = [None, -1, ""]
+
+        def variables_digest() -> str:
+            variables = getattr(stylesheet, "_variables", {})
+            if last[0] is not variables or last[1] != len(variables):
+                digest = hashlib.sha256(repr(sorted(variables.items())).encode()).hexdigest()
+                last[:] = [variables, len(variables), digest]
+            return last[2]
 
         def parse_rules(css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0,
                         scope: str = "") -> list[Any]:
-            variables = sorted(getattr(stylesheet, "_variables", {}).items())
             key = hashlib.sha256(repr((textual, css, read_from, is_default_rules,
-                                       tie_breaker, scope, variables)).encode()).hexdigest()
+                                       tie_breaker, scope, variables_digest())).encode()).hexdigest()
             self.used.add(key)
             found = self.entries.get(key)
+            if isinstance(found, bytes):
+                try:
+                    found = self.entries[key] = pickle.loads(found)  # noqa: S301 - the user's own file
+                except Exception:  # noqa: BLE001 - an older Textual's classes: parsed again below
+                    log.info("stylesheet cache entry ignored", exc_info=True)
+                    found = None
             if found is not None:
                 self.hits += 1
                 return found
@@ -106,7 +123,9 @@ class ParsedCss:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
                 self.entries = {key: rules for key, rules in self.entries.items() if key in self.used}
-            data = pickle.dumps(self.entries, protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps({key: rules if isinstance(rules, bytes)
+                                 else pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
+                                 for key, rules in self.entries.items()}, protocol=pickle.HIGHEST_PROTOCOL)
             handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".css-")
             try:
                 with os.fdopen(handle, "wb") as file:
