@@ -75,18 +75,16 @@ class GeneratedCode:
         self.hits = 0
         self.compiled = 0
         self.dirty = False
+        # new texts are kept only until the start's first save: what is compiled later (a search
+        # pattern, say) is neither held for the whole day nor written to disk
+        self.recording = True
         self._load()
 
     def _load(self) -> None:
         if self.path is None:
             return
-        try:
-            with open(self.path, "rb") as file:
-                info = os.fstat(file.fileno())
-                if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                    return  # not ours alone: never read
-                data = file.read()
-        except OSError:
+        data = read_own_file(self.path)
+        if data is None:
             return
         header = _header()
         body = data[len(header) + 4:]
@@ -106,6 +104,8 @@ class GeneratedCode:
         found = self.entries.get(key)
         if found is None:
             found = builtins.compile(source, "<string>", mode, dont_inherit=True)
+            if not self.recording:
+                return found
             self.entries[key] = found
             self.compiled += 1
             self.dirty = True
@@ -117,7 +117,8 @@ class GeneratedCode:
     def regex(self, pattern: str | bytes, flags: int) -> tuple[Any, ...]:
         """``_sre.compile``'s arguments after the pattern, as ``re._compiler.compile`` computes them
         (CPython 3.11–3.13: the same lines)."""
-        key = ("re", pattern, int(flags))
+        # str and bytes apart: comparing "a" with b"a" warns under ``python -bb``
+        key = ("re" if type(pattern) is str else "re-bytes", pattern, int(flags))
         found = self.entries.get(key)
         if found is None:
             from re import _compiler, _parser
@@ -130,6 +131,8 @@ class GeneratedCode:
                 indexgroup[index] = name
             found = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex,
                      tuple(indexgroup))
+            if not self.recording:
+                return found
             self.entries[key] = found
             self.compiled += 1
             self.dirty = True
@@ -159,16 +162,23 @@ class GeneratedCode:
 
         code = self.code
 
+        # as the builtins behave when called from those modules (no __future__ flag, the caller's
+        # globals by default), not from this one; the standard library uses only the cached forms
         def exec_(source: Any, globals: Any = None, locals: Any = None, /) -> None:
-            builtins.exec(code(source, "exec") if type(source) is str else source, globals, locals)
+            if type(source) is str and globals is not None:
+                return builtins.exec(code(source, "exec"), globals, locals)
+            return builtins.exec(_as_code(source, "exec"), *_callers(globals, locals))
 
         def eval_(source: Any, globals: Any = None, locals: Any = None, /) -> Any:
-            return builtins.eval(code(source, "eval") if type(source) is str else source, globals, locals)
+            if type(source) is str and globals is not None:
+                return builtins.eval(code(source, "eval"), globals, locals)
+            return builtins.eval(_as_code(source, "eval"), *_callers(globals, locals))
 
-        def compile_(source: Any, filename: str, mode: str, *args: Any, **kwargs: Any) -> Any:
-            if type(source) is str and filename == "<string>" and not args and not kwargs:
+        def compile_(source: Any, filename: str, mode: str, flags: int = 0, dont_inherit: bool = False,
+                     optimize: int = -1, **kwargs: Any) -> Any:
+            if type(source) is str and filename == "<string>" and not flags and optimize == -1 and not kwargs:
                 return code(source, mode)  # typing's ForwardRef: compile(arg, '<string>', 'eval')
-            return builtins.compile(source, filename, mode, *args, **kwargs)
+            return builtins.compile(source, filename, mode, flags, True, optimize, **kwargs)
 
         collections.eval = eval_  # first: importing dataclasses makes inspect's and dis' namedtuples
         import typing
@@ -192,14 +202,16 @@ class GeneratedCode:
         if self.path is None or not self.dirty:
             return
         self.dirty = False
+        entries = dict(self.entries)  # a worker thread may make a class meanwhile
         import tempfile
 
         try:
             folder = os.path.dirname(self.path)
-            os.makedirs(folder, exist_ok=True)
-            if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
-                self.entries = {key: code for key, code in self.entries.items() if key in self.used}
-            body = marshal.dumps(self.entries)
+            os.makedirs(folder, mode=0o700, exist_ok=True)
+            if len(entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
+                used = set(self.used)
+                entries = {key: code for key, code in entries.items() if key in used}
+            body = marshal.dumps(entries)
             data = _header() + zlib.crc32(body).to_bytes(4, "big") + body
             handle, temporary = tempfile.mkstemp(dir=folder, prefix=".code-")
             try:
@@ -211,6 +223,7 @@ class GeneratedCode:
                 if os.path.exists(temporary):
                     os.unlink(temporary)
         except Exception:  # noqa: BLE001 - a read-only home: compiled at each start, as before
+            self.dirty = True
             _note("generated code cache not written")
 
 
@@ -227,6 +240,41 @@ def start() -> GeneratedCode:
 
 
 def save() -> None:
-    """Keep what was compiled so far (the app calls it once its first screens are made)."""
+    """Keep what the start compiled (the app calls it once its first screens are made); from then
+    on, nothing new is recorded."""
     if _installed is not None:
         _installed.save()
+        _installed.recording = False
+
+
+def _as_code(source: Any, mode: str) -> Any:
+    if isinstance(source, (str, bytes)):
+        return builtins.compile(source, "<string>", mode, dont_inherit=True)
+    return source
+
+
+def _callers(globals: Any, locals: Any) -> tuple[Any, Any]:
+    if globals is not None:
+        return globals, locals
+    frame = sys._getframe(2)  # the frame that called exec/eval in the patched module
+    return frame.f_globals, frame.f_locals if locals is None else locals
+
+
+def read_own_file(path: str | os.PathLike[str]) -> bytes | None:
+    """The file's bytes if it is the user's own and nobody else may write it, in a folder of the
+    user's that not everybody may write, not through a symbolic link; None otherwise. A file
+    written by another account is never read: marshal and pickle data can run or crash code.
+    (The folder may be group-writable: with Debian's per-user groups, umask 002 makes it so.)"""
+    unsafe = stat.S_IWGRP | stat.S_IWOTH
+    try:
+        folder = os.stat(os.path.dirname(os.fspath(path)) or ".")
+        if folder.st_uid != os.getuid() or folder.st_mode & stat.S_IWOTH:
+            return None
+        handle = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        with open(handle, "rb") as file:
+            info = os.fstat(file.fileno())
+            if info.st_uid != os.getuid() or info.st_mode & unsafe:
+                return None
+            return file.read()
+    except OSError:
+        return None

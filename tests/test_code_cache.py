@@ -223,3 +223,34 @@ def test_every_pattern_of_a_counters_start_is_the_one_re_makes(tmp_path: Path) -
     assert len(patterns) > 50
     for _, pattern, flags in patterns:
         assert _sre.compile(pattern, *entries[("re", pattern, flags)]) == re._compiler.compile(pattern, flags)
+
+
+def test_after_the_starts_save_nothing_new_is_kept(tmp_path: Path) -> None:
+    """A pattern or class made later in the day (a search, say) is neither held nor written."""
+    cache = code_cache.GeneratedCode(tmp_path)
+    cache.code("x = 1", "exec")
+    cache.save()
+    cache.recording = False  # what code_cache.save() does after the start's save
+    assert cache.code("x = 1", "exec") is cache.entries[("exec", "x = 1")]  # still served
+    exec(cache.code("typed = 'Amina Alaoui'", "exec"), {})  # still compiled and run
+    cache.regex("Amina", 0)
+    assert set(cache.entries) == {("exec", "x = 1")} and not cache.dirty
+
+
+def test_a_file_through_a_link_or_in_a_folder_anyone_may_write_is_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    first = start(tmp_path, folder)
+    real = folder / code_cache.FILE
+    assert code_cache.read_own_file(real) is not None
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    real.rename(elsewhere / code_cache.FILE)
+    real.symlink_to(elsewhere / code_cache.FILE)
+    assert code_cache.read_own_file(real) is None
+    assert start(tmp_path, folder)["compiled"] == first["compiled"]  # compiled again, then written anew
+    real.unlink(missing_ok=True)
+    (elsewhere / code_cache.FILE).rename(real)
+    folder.chmod(0o777)
+    assert code_cache.read_own_file(real) is None
+    folder.chmod(0o775)  # a per-user group's umask 002: still the user's folder
+    assert code_cache.read_own_file(real) is not None

@@ -58,6 +58,9 @@ def test_a_theme_changed_while_running_is_parsed_again(tmp_path: Path) -> None:
     sheet.set_variables({"primary": "ansi_blue"})
     sheet.parse()
     assert first.hits == 2
+    sheet._variables["primary"] = "ansi_green"  # changed in place, same length: still seen
+    sheet.parse()
+    assert first.hits == 2 and len(first.entries) == 3
 
 
 def test_only_the_entries_a_start_uses_are_unpickled(tmp_path: Path) -> None:

@@ -16,10 +16,11 @@ import hashlib
 import logging
 import os
 import pickle
-import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from carnet_tui.code_cache import read_own_file
 
 log = logging.getLogger(__name__)
 
@@ -60,14 +61,11 @@ class ParsedCss:
     def _load(self) -> None:
         if self.path is None:
             return
-        try:
-            with open(self.path, "rb") as file:
-                info = os.fstat(file.fileno())
-                if info.st_uid != os.getuid() or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-                    return  # not ours alone: never unpickled
-                entries = pickle.load(file)  # noqa: S301 - the user's own file (checked above)
-        except FileNotFoundError:
+        data = read_own_file(self.path)  # not ours alone: never unpickled
+        if data is None:
             return
+        try:
+            entries = pickle.loads(data)  # noqa: S301 - the user's own file (checked above)
         except Exception:  # noqa: BLE001 - damaged, truncated, an older Textual's classes: parsed again
             log.info("stylesheet cache ignored", exc_info=True)
             return
@@ -80,14 +78,16 @@ class ParsedCss:
         textual = _textual_install()
         # the theme's ~150 variables, sorted and hashed once per set of them, not at each of the ~65
         # parses of a start (that was 5–7 ms); Textual sets a new dict when they change
-        last: list[Any] = [None, -1, ""]
+        # (a dict changed in place is seen too: its items' hash, ~10 µs, is the check)
+        last: list[Any] = [None, ""]
 
         def variables_digest() -> str:
             variables = getattr(stylesheet, "_variables", {})
-            if last[0] is not variables or last[1] != len(variables):
+            fingerprint = hash(tuple(variables.items()))
+            if last[0] != fingerprint:
                 digest = hashlib.sha256(repr(sorted(variables.items())).encode()).hexdigest()
-                last[:] = [variables, len(variables), digest]
-            return last[2]
+                last[:] = [fingerprint, digest]
+            return last[1]
 
         def parse_rules(css: str, read_from: Any, is_default_rules: bool = False, tie_breaker: int = 0,
                         scope: str = "") -> list[Any]:
@@ -100,6 +100,8 @@ class ParsedCss:
                     found = self.entries[key] = pickle.loads(found)  # noqa: S301 - the user's own file
                 except Exception:  # noqa: BLE001 - an older Textual's classes: parsed again below
                     log.info("stylesheet cache entry ignored", exc_info=True)
+                    del self.entries[key]
+                    self.dirty = True
                     found = None
             if found is not None:
                 self.hits += 1
