@@ -99,11 +99,11 @@ class GeneratedCode:
         if isinstance(entries, dict):
             self.entries = entries
 
-    def code(self, source: str, mode: str) -> CodeType:
-        key = (mode, source)
+    def _kept(self, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
+        """The entry for ``key``, else what ``make`` gives (kept while the start records)."""
         found = self.entries.get(key)
         if found is None:
-            found = builtins.compile(source, "<string>", mode, dont_inherit=True)
+            found = make()
             if not self.recording:
                 return found
             self.entries[key] = found
@@ -113,33 +113,17 @@ class GeneratedCode:
             self.hits += 1
         self.used.add(key)
         return found
+
+    def code(self, source: str, mode: str) -> CodeType:
+        return self._kept((mode, source),
+                          lambda: builtins.compile(source, "<string>", mode, dont_inherit=True))
 
     def regex(self, pattern: str | bytes, flags: int) -> tuple[Any, ...]:
         """``_sre.compile``'s arguments after the pattern, as ``re._compiler.compile`` computes them
         (CPython 3.11–3.13: the same lines)."""
         # str and bytes apart: comparing "a" with b"a" warns under ``python -bb``
         key = ("re" if type(pattern) is str else "re-bytes", pattern, int(flags))
-        found = self.entries.get(key)
-        if found is None:
-            from re import _compiler, _parser
-
-            parsed = _parser.parse(pattern, flags)
-            code = [int(word) for word in _compiler._code(parsed, flags)]  # some are named ints
-            groupindex = dict(parsed.state.groupdict)
-            indexgroup: list[str | None] = [None] * parsed.state.groups
-            for name, index in groupindex.items():
-                indexgroup[index] = name
-            found = (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex,
-                     tuple(indexgroup))
-            if not self.recording:
-                return found
-            self.entries[key] = found
-            self.compiled += 1
-            self.dirty = True
-        else:
-            self.hits += 1
-        self.used.add(key)
-        return found
+        return self._kept(key, lambda: _sre_arguments(pattern, flags))
 
     def install(self) -> Callable[[], None]:
         """Serve the compiles of ``dataclasses``, ``typing``, ``namedtuple`` and ``re`` from here;
@@ -203,25 +187,12 @@ class GeneratedCode:
             return
         self.dirty = False
         entries = dict(self.entries)  # a worker thread may make a class meanwhile
-        import tempfile
-
         try:
-            folder = os.path.dirname(self.path)
-            os.makedirs(folder, mode=0o700, exist_ok=True)
             if len(entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
                 used = set(self.used)
                 entries = {key: code for key, code in entries.items() if key in used}
             body = marshal.dumps(entries)
-            data = _header() + zlib.crc32(body).to_bytes(4, "big") + body
-            handle, temporary = tempfile.mkstemp(dir=folder, prefix=".code-")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                os.chmod(temporary, 0o600)
-                os.replace(temporary, self.path)  # whole or absent: another desk may read it now
-            finally:
-                if os.path.exists(temporary):
-                    os.unlink(temporary)
+            write_own_file(self.path, _header() + zlib.crc32(body).to_bytes(4, "big") + body)
         except Exception:  # noqa: BLE001 - a read-only home: compiled at each start, as before
             self.dirty = True
             _note("generated code cache not written")
@@ -245,6 +216,20 @@ def save() -> None:
     if _installed is not None:
         _installed.save()
         _installed.recording = False
+
+
+def _sre_arguments(pattern: str | bytes, flags: int) -> tuple[Any, ...]:
+    """What ``re._compiler.compile`` passes to ``_sre.compile`` after the pattern (CPython
+    3.11–3.13: the same lines)."""
+    from re import _compiler, _parser
+
+    parsed = _parser.parse(pattern, flags)
+    code = [int(word) for word in _compiler._code(parsed, flags)]  # some are named ints
+    groupindex = dict(parsed.state.groupdict)
+    indexgroup: list[str | None] = [None] * parsed.state.groups
+    for name, index in groupindex.items():
+        indexgroup[index] = name
+    return (int(flags | parsed.state.flags), code, parsed.state.groups - 1, groupindex, tuple(indexgroup))
 
 
 def _as_code(source: Any, mode: str) -> Any:
@@ -278,3 +263,21 @@ def read_own_file(path: str | os.PathLike[str]) -> bytes | None:
             return file.read()
     except OSError:
         return None
+
+
+def write_own_file(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` whole or not at all (another desk of the same account may read it at that
+    moment), readable by the user alone, in a folder made for the user alone if missing."""
+    import tempfile
+
+    folder = os.path.dirname(os.fspath(path))
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=".cache-")
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

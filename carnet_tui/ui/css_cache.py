@@ -11,7 +11,6 @@ own, or that others may write, is ignored (the folder is the user's, as for pyth
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import logging
 import os
@@ -20,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from carnet_tui.code_cache import read_own_file
+from carnet_tui.code_cache import read_own_file, write_own_file
 
 log = logging.getLogger(__name__)
 
@@ -119,23 +118,12 @@ class ParsedCss:
         if self.path is None or not self.dirty:
             return
         self.dirty = False
-        import tempfile
-
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
             if len(self.entries) > KEEP_AT_MOST:  # an upgrade's leftovers: only what this start used
                 self.entries = {key: rules for key, rules in self.entries.items() if key in self.used}
-            data = pickle.dumps({key: rules if isinstance(rules, bytes)
-                                 else pickle.dumps(rules, protocol=pickle.HIGHEST_PROTOCOL)
-                                 for key, rules in self.entries.items()}, protocol=pickle.HIGHEST_PROTOCOL)
-            handle, temporary = tempfile.mkstemp(dir=self.path.parent, prefix=".css-")
-            try:
-                with os.fdopen(handle, "wb") as file:
-                    file.write(data)
-                os.chmod(temporary, 0o600)
-                os.replace(temporary, self.path)  # whole or absent: another desk may read it now
-            finally:
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(temporary)
+            newest = pickle.HIGHEST_PROTOCOL
+            kept = {key: rules if isinstance(rules, bytes) else pickle.dumps(rules, protocol=newest)
+                    for key, rules in self.entries.items()}
+            write_own_file(self.path, pickle.dumps(kept, protocol=newest))
         except Exception:  # noqa: BLE001 - a read-only home: parsed at each start, as before
             log.info("stylesheet cache not written", exc_info=True)
